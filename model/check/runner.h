@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runner.h - run one operation sequence on both models, the way every engine
+ * does: legality from the reference model, invariants on the kernel model at
+ * every visible point, the differential comparison after every operation,
+ * and `expect` statements.
+ *
+ * A Runner is a value: engines copy it to branch (the explorer) or keep one
+ * per test case (RapidCheck, libFuzzer).
+ */
+#pragma once
+
+#include "model/check/differential.h"
+#include "model/check/invariants.h"
+#include "model/check/observe.h"
+#include "model/kernel/kernel_model.h"
+#include "model/reference/reference_model.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fc {
+
+/* A broken invariant: where, and what the kernel model showed there. */
+struct ViolationReport {
+	Invariant invariant;
+	size_t step;          /* 0-based index into the operation sequence */
+	std::string point;    /* visible point inside the step */
+	std::string detail;
+};
+
+/* Models disagreeing after a step. */
+struct DivergenceReport {
+	size_t step;
+	std::vector<Difference> differences;
+};
+
+struct ExpectFailure {
+	size_t step;
+	std::string detail;   /* "expect refcount f1 == 16: got 15" */
+};
+
+enum class StepStatus : uint8_t {
+	ok,        /* applied, nothing broke */
+	rejected,  /* not legal here: nothing applied */
+	failed,    /* applied, but an invariant broke, the models diverged or an expect failed */
+};
+
+struct StepResult {
+	StepStatus status = StepStatus::ok;
+	std::string note;                  /* outcome note from the kernel model */
+	std::optional<Rejection> rejection;
+};
+
+struct RunnerOptions {
+	/* Take a Snapshot and check invariants at every visible point (else only at ends). */
+	bool check_visible_points = true;
+	/* Compare the two models after every step. */
+	bool differential = true;
+};
+
+class Runner : private KernelObserver {
+public:
+	Runner(const Config &cfg, RunnerOptions opts = {});
+	Runner(const Runner &o);
+	Runner &operator=(const Runner &o);
+	~Runner() override;
+
+	/* Check legality, apply to both models, check. */
+	StepResult step(const Op &op);
+
+	const Config &config() const { return cfg_; }
+	const ReferenceModel &reference() const { return ref_; }
+	const KernelModel &kernel() const { return kernel_; }
+	size_t steps() const { return step_; }
+
+	bool failed() const;
+	const std::vector<ViolationReport> &violations() const { return violations_; }
+	const std::optional<DivergenceReport> &divergence() const { return divergence_; }
+	const std::vector<ExpectFailure> &expect_failures() const { return expect_failures_; }
+	const ViolationCounts &violation_counts() const { return counts_; }
+
+	/* Evaluate an observable against the kernel model's current state. */
+	std::optional<Value> observe(const Observable &obs, std::string *error) const;
+
+private:
+	void on_visible_point(const KernelModel &km, const VisiblePoint &vp) override;
+	void on_page_replaced(const KernelModel &km, const PageReplaced &r) override;
+	void record(const std::vector<InvariantFailure> &fails, const char *point);
+	StepResult run_expect(const Op &op);
+
+	Config cfg_;
+	RunnerOptions opts_;
+	ReferenceModel ref_;
+	KernelModel kernel_;
+	size_t step_ = 0;
+	std::vector<ViolationReport> violations_;
+	std::optional<DivergenceReport> divergence_;
+	std::vector<ExpectFailure> expect_failures_;
+	ViolationCounts counts_;
+	/* invariants already reported in the current step (one report each) */
+	std::array<bool, kNrInvariants> reported_this_step_{};
+};
+
+/*
+ * struct TraceRun - what running a whole trace gives: one StepResult per
+ * statement run (stops after a rejection), and the Runner at the end.
+ */
+struct TraceRun {
+	std::vector<StepResult> steps;
+	std::optional<size_t> rejected_at;
+	Runner runner;
+};
+
+/* Apply @trace's config lines to @base and run every statement. */
+TraceRun run_trace(const Trace &trace, const Config &base, RunnerOptions opts = {});
+
+} // namespace fc

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel_model.h - the batched, counter-keeping model of the kernel.
+ *
+ * It stores what struct folio and struct page store and updates those
+ * counters through functions named and shaped like the kernel's (rmap.h,
+ * mm/rmap.c, mm/memory.c, mm/huge_memory.c, mm/gup.c); see the .cc files of
+ * this folder, each named after the kernel file it mirrors.
+ *
+ * apply() assumes the statement is legal (ReferenceModel::check() said so).
+ * Inside an operation it reports every visible point to its observer.
+ */
+#pragma once
+
+#include "model/snapshot.h"
+#include "model/trace.h"
+
+#include <memory>
+#include <string>
+
+namespace fc {
+
+class KernelModel;
+
+/* Who watches the kernel model from "another CPU". */
+class KernelObserver {
+public:
+	virtual ~KernelObserver() = default;
+	virtual void on_visible_point(const KernelModel &km, const VisiblePoint &vp) = 0;
+	virtual void on_page_replaced(const KernelModel &km, const PageReplaced &r) = 0;
+};
+
+class KernelModel {
+public:
+	explicit KernelModel(const Config &cfg);
+	KernelModel(const KernelModel &);
+	KernelModel &operator=(const KernelModel &);
+	KernelModel(KernelModel &&) noexcept;
+	KernelModel &operator=(KernelModel &&) noexcept;
+	~KernelModel();
+
+	/* The observer is not owned and not copied with the model. */
+	void set_observer(KernelObserver *obs);
+
+	/* Runs a legal statement; returns a one-line outcome note or "". */
+	std::string apply(const Op &op);
+
+	Snapshot snapshot() const;
+	const CostCounters &costs() const;
+	const Config &config() const;
+
+	struct State; /* defined in kernel_state.h, shared by the .cc files */
+
+private:
+	std::unique_ptr<State> s_;
+};
+
+} // namespace fc

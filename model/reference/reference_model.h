@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reference_model.h - the executable specification.
+ *
+ * The reference model stores holders, never counters: every PTE and PMD of
+ * every process, every pin and GUP reference with the pages it holds, the
+ * deferred split queue. Every count in its Snapshot is derived by counting
+ * holders with plain loops. It is also the judge of legality: check() says
+ * whether a statement may run in the current state, and why not.
+ *
+ * The semantics it implements are written down in docs/semantics.md.
+ */
+#pragma once
+
+#include "model/snapshot.h"
+#include "model/trace.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace fc {
+
+/* Why a statement cannot run; @col is 0 for "the statement as a whole". */
+struct Rejection {
+	std::string message;
+	uint32_t col = 0;
+};
+
+class ReferenceModel {
+public:
+	explicit ReferenceModel(const Config &cfg);
+	ReferenceModel(const ReferenceModel &);
+	ReferenceModel &operator=(const ReferenceModel &);
+	ReferenceModel(ReferenceModel &&) noexcept;
+	ReferenceModel &operator=(ReferenceModel &&) noexcept;
+	~ReferenceModel();
+
+	/*
+	 * check - may @op run now? Returns the reason it may not. `expect` is
+	 * always allowed here (the runner judges its observable).
+	 */
+	std::optional<Rejection> check(const Op &op) const;
+
+	/*
+	 * apply - run a statement check() accepted. Returns a one-line note on
+	 * the outcome where there is a choice ("copied to f5", "split failed:
+	 * extra references"), else "".
+	 */
+	std::string apply(const Op &op);
+
+	Snapshot snapshot() const;
+	const Config &config() const;
+
+private:
+	struct State;
+	std::unique_ptr<State> s_;
+};
+
+} // namespace fc
