@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel_model.cc - the KernelModel object: statement dispatch, snapshots,
+ * and the refcount primitives of include/linux/mm.h and page_ref.h.
+ */
+#include "model/kernel/kernel_state.h"
+
+#include <cassert>
+
+namespace fc {
+
+KernelModel::KernelModel(const Config &cfg) : s_(std::make_unique<State>())
+{
+	s_->cfg = cfg;
+	s_->owner = this;
+	s_->mms.emplace_back(); /* p0 exists at the start */
+}
+
+KernelModel::KernelModel(const KernelModel &o) : s_(std::make_unique<State>(*o.s_))
+{
+	s_->owner = this;
+	s_->observer = nullptr;
+}
+
+KernelModel &KernelModel::operator=(const KernelModel &o)
+{
+	if (this != &o) {
+		s_ = std::make_unique<State>(*o.s_);
+		s_->owner = this;
+		s_->observer = nullptr;
+	}
+	return *this;
+}
+
+KernelModel::KernelModel(KernelModel &&o) noexcept : s_(std::move(o.s_))
+{
+	s_->owner = this;
+}
+
+KernelModel &KernelModel::operator=(KernelModel &&o) noexcept
+{
+	s_ = std::move(o.s_);
+	s_->owner = this;
+	return *this;
+}
+
+KernelModel::~KernelModel() = default;
+
+void KernelModel::set_observer(KernelObserver *obs) { s_->observer = obs; }
+const CostCounters &KernelModel::costs() const { return s_->costs; }
+const Config &KernelModel::config() const { return s_->cfg; }
+Snapshot KernelModel::snapshot() const { return s_->snapshot(); }
+
+/*
+ * apply - run one legal statement. At its end the folios that
+ * deferred_split_folio(…, true) queued during it are checked: one that is not
+ * partially mapped any more was queued spuriously (seed 000).
+ */
+std::string KernelModel::apply(const Op &op)
+{
+	State &s = *s_;
+	std::string note;
+
+	s.queued_partial_this_op.clear();
+	switch (op.kind) {
+	case OpKind::fault_anon:
+		if (op.pmd)
+			s.do_huge_pmd_anonymous_page(op.proc, op.va);
+		else
+			s.do_anonymous_page(op.proc, op.va, op.order);
+		break;
+	case OpKind::read:
+		/* No accounting: an unmapped VA would map the shared zeropage. */
+		break;
+	case OpKind::write:
+		note = s.handle_write_fault(op.proc, op.va, false);
+		break;
+	case OpKind::fork:
+		if (s.mms.size() <= op.proc2)
+			s.mms.resize(op.proc2 + 1);
+		s.mms[op.proc2] = KMm{};
+		s.copy_page_range(op.proc, op.proc2);
+		break;
+	case OpKind::munmap:
+		s.zap_page_range(op.proc, op.va, op.va + op.pages);
+		break;
+	case OpKind::pin:
+		note = "pin" + std::to_string(s.pin_user_pages(op.proc, op.va, op.pages, op.write));
+		break;
+	case OpKind::unpin:
+		s.unpin_user_pages(op.handle);
+		break;
+	case OpKind::get:
+		note = "ref" + std::to_string(s.get_user_pages(op.proc, op.va, op.pages));
+		break;
+	case OpKind::put:
+		s.put_user_pages(op.handle);
+		break;
+	case OpKind::split_pmd:
+		s.__split_huge_pmd(op.proc, op.va);
+		break;
+	case OpKind::split: {
+		KFolio &f = s.folio(op.folio);
+		/* The caller's reference, as split_huge_pages_pid() takes it. */
+		s.folio_get(f);
+		s.visible("split: caller reference taken");
+		s.split_folio(f, &note);
+		s.folio_put(s.folio(op.folio));
+		break;
+	}
+	case OpKind::shrink:
+		note = s.deferred_split_scan();
+		break;
+	case OpKind::exit:
+		s.zap_page_range(op.proc, 0, s.cfg.scope.space_pages());
+		s.mms[op.proc].exited = true;
+		break;
+	case OpKind::expect:
+		break;
+	default:
+		/* ReferenceModel::check() rejects statements not modelled yet. */
+		assert(!"statement not modelled by the kernel model");
+		break;
+	}
+
+	for (FolioId id : s.queued_partial_this_op) {
+		const KFolio &f = s.folio(id);
+		if (f.freed || !s.folio_state_partially_mapped(f))
+			s.costs.spurious_enqueues++;
+	}
+	s.visible("end of operation", true);
+	return note;
+}
+
+void KernelModel::State::visible(const char *where, bool settled) const
+{
+	if (observer)
+		observer->on_visible_point(*owner, VisiblePoint{where, settled});
+}
+
+void KernelModel::State::page_replaced(ProcId p, Va va, FolioId f, uint32_t page) const
+{
+	if (observer)
+		observer->on_page_replaced(*owner, PageReplaced{p, va, f, page});
+}
+
+/* folio_alloc(): a new folio with one reference, counters reset. */
+FolioId KernelModel::State::folio_alloc(unsigned order)
+{
+	KFolio f;
+	f.id = static_cast<FolioId>(folios.size() + 1);
+	f.order = order;
+	f._refcount = 1;
+	f.pages.resize(f.nr_pages());
+	folios.push_back(std::move(f));
+	return folios.back().id;
+}
+
+void KernelModel::State::folio_get(KFolio &f)
+{
+	atomic_rmw();
+	f._refcount++;
+}
+
+void KernelModel::State::folio_ref_add(KFolio &f, long nr)
+{
+	atomic_rmw();
+	f._refcount += nr;
+}
+
+/* folio_ref_sub(): never frees; callers know another reference remains. */
+void KernelModel::State::folio_ref_sub(KFolio &f, long nr)
+{
+	atomic_rmw();
+	f._refcount -= nr;
+}
+
+/* folio_put_refs() -> __folio_put() when the count reaches zero. */
+void KernelModel::State::folio_put_refs(KFolio &f, long nr)
+{
+	atomic_rmw();
+	f._refcount -= nr;
+	if (f._refcount == 0)
+		free_folio(f);
+}
+
+/*
+ * free_folio - __folio_put(): a large folio leaves the deferred split queue
+ * (folio_unqueue_deferred_split()), page flags are reset by
+ * free_pages_prepare(). Counters are left as they are: a folio freed while
+ * still mapped is exactly what no_use_after_free looks for.
+ */
+void KernelModel::State::free_folio(KFolio &f)
+{
+	folio_unqueue_deferred_split(f);
+	f.freed = true;
+	for (KPage &pg : f.pages)
+		pg.anon_exclusive = false;
+}
+
+const KPte *KernelModel::State::pte_at(ProcId p, Va va) const
+{
+	auto it = mms[p].ptes.find(va);
+	return it == mms[p].ptes.end() ? nullptr : &it->second;
+}
+
+const KPmd *KernelModel::State::pmd_covering(ProcId p, Va va, Va *haddr) const
+{
+	Va h = pmd_align(va);
+	auto it = mms[p].pmds.find(h);
+	if (it == mms[p].pmds.end())
+		return nullptr;
+	if (haddr)
+		*haddr = h;
+	return &it->second;
+}
+
+/*
+ * snapshot - the kernel's counters as a reader would see them:
+ * folio_mapcount(), folio_entire_mapcount(), page_mapcount() (which includes
+ * the entire mapcount), _nr_pages_mapped & FOLIO_PAGES_MAPPED.
+ */
+Snapshot KernelModel::State::snapshot() const
+{
+	Snapshot snap;
+	snap.folios.reserve(folios.size());
+	for (const KFolio &f : folios) {
+		FolioView v;
+		v.id = f.id;
+		v.order = f.order;
+		v.anon = f.anon;
+		v.freed = f.freed;
+		v.refcount = f._refcount;
+		v.mapcount = folio_mapcount(f);
+		v.entire_mapcount = f.large() ? f._entire_mapcount + 1 : 0;
+		if (f.large())
+			v.nr_pages_mapped = f._nr_pages_mapped & FOLIO_PAGES_MAPPED;
+		else
+			v.nr_pages_mapped = f.pages[0]._mapcount >= 0 ? 1 : 0;
+		v.pincount = f.large() ? f._pincount : 0;
+		v.maybe_pinned = folio_maybe_dma_pinned(f);
+		v.queued = f.on_deferred_list;
+		v.partially_mapped = f.partially_mapped;
+		v.page_mapcount.resize(f.nr_pages());
+		v.anon_exclusive.resize(f.nr_pages());
+		for (unsigned i = 0; i < f.nr_pages(); i++) {
+			v.page_mapcount[i] = f.pages[i]._mapcount + 1 + v.entire_mapcount;
+			v.anon_exclusive[i] = f.pages[i].anon_exclusive;
+		}
+		snap.folios.push_back(std::move(v));
+	}
+	snap.procs.reserve(mms.size());
+	for (ProcId p = 0; p < mms.size(); p++) {
+		const KMm &mm = mms[p];
+		ProcView pv;
+		pv.id = p;
+		pv.exited = mm.exited;
+		for (const auto &[va, pte] : mm.ptes)
+			pv.ptes.emplace(va, PteView{pte.folio, pte.page, pte.writable});
+		for (const auto &[va, pmd] : mm.pmds)
+			pv.pmds.emplace(va, PmdView{pmd.folio, pmd.writable});
+		pv.rss_anon = mm.rss[MM_ANONPAGES];
+		pv.rss_file = mm.rss[MM_FILEPAGES];
+		snap.procs.push_back(std::move(pv));
+	}
+	auto handles = [](const std::vector<KHandle> &in, std::vector<HandleView> &out) {
+		for (size_t i = 0; i < in.size(); i++)
+			out.push_back(HandleView{static_cast<HandleId>(i + 1), in[i].proc,
+						 in[i].released, in[i].pages});
+	};
+	handles(pins, snap.pins);
+	handles(refs, snap.refs);
+	snap.split_queue.assign(split_queue.begin(), split_queue.end());
+	return snap;
+}
+
+} // namespace fc
