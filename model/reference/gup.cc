@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gup.cc - GUP handles: FOLL_PIN pins and FOLL_GET references. A handle is
+ * a holder of every page it lists until it is released; how many references
+ * that is (1 per page, or GUP_PIN_COUNTING_BIAS for a pinned order-0 folio)
+ * is holders.cc's business, so taking and dropping are just recording.
+ */
+#include "model/reference/reference_state.h"
+
+namespace fc {
+
+/*
+ * pin - pin_user_pages() of @nr pages from @va: @p gets MMF_HAS_PINNED;
+ * per page in VA order, a write pin of a read-only mapping takes the write
+ * fault, and a pin of an anon page that is not AnonExclusive takes the
+ * unshare fault (gup_must_unshare(); for a PMD the head page's bit counts,
+ * as follow_huge_pmd() checks pmd_page()). The handle then holds the pages
+ * mapped after those faults.
+ */
+std::string ReferenceModel::State::pin(ProcId p, Va va, uint64_t nr, bool write)
+{
+	RHandle h;
+	std::string faults;
+
+	h.proc = p;
+	procs[p].has_pinned = true;
+	for (Va a = va; a < va + nr; a++) {
+		FolioId id;
+		uint32_t page;
+		bool writable;
+		lookup(p, a, &id, &page, &writable);
+		bool on_pmd = pmd_covering(p, a, nullptr) != nullptr;
+		bool exclusive = folio(id).anon_exclusive[on_pmd ? 0 : page];
+
+		std::string note;
+		if (write && !writable)
+			note = write_fault(p, a, false);
+		else if (folio(id).anon && !exclusive)
+			note = write_fault(p, a, true);
+		if (!note.empty())
+			faults += " " + ref_hex(a) + ": " + note + ";";
+
+		lookup(p, a, &id, &page, &writable);
+		h.pages.push_back(HandleView::Page{a, id, page});
+	}
+	pins.push_back(std::move(h));
+
+	std::string out = "pin" + std::to_string(pins.size());
+	if (!faults.empty()) {
+		faults.pop_back();
+		out += " (" + faults.substr(1) + ")";
+	}
+	return out;
+}
+
+/* get - get_user_pages() with FOLL_GET: no unshare, just hold the pages. */
+std::string ReferenceModel::State::get(ProcId p, Va va, uint64_t nr)
+{
+	RHandle h;
+
+	h.proc = p;
+	for (Va a = va; a < va + nr; a++) {
+		FolioId id;
+		uint32_t page;
+		bool writable;
+		lookup(p, a, &id, &page, &writable);
+		h.pages.push_back(HandleView::Page{a, id, page});
+	}
+	refs.push_back(std::move(h));
+	return "ref" + std::to_string(refs.size());
+}
+
+/* release - unpin_user_pages() / put_page(): the handle holds nothing more. */
+void ReferenceModel::State::release(RHandle &h)
+{
+	h.released = true;
+}
+
+} // namespace fc

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * holders.cc - count the holders of folios, and derive from those counts
+ * everything the kernel stores as a counter (docs/semantics.md "Counts").
+ *
+ * This is the one place where the reference model says what refcount,
+ * mapcount, pincount, nr_pages_mapped and maybe_pinned mean. Each is a sum
+ * over holders; there is no other bookkeeping to get out of step.
+ */
+#include "model/reference/reference_state.h"
+
+namespace fc {
+
+namespace {
+enum class Holder { pte, pmd, pin, ref };
+} // namespace
+
+/*
+ * for_each_holder - call @fn(folio, page, kind) once for every holder in
+ * the world: each PTE and PMD of each process (an exited process has none),
+ * each page of each live pin and reference handle.
+ */
+template <typename Fn>
+void ReferenceModel::State::for_each_holder(Fn fn) const
+{
+	for (const RProc &proc : procs) {
+		for (const auto &[va, pte] : proc.ptes)
+			fn(pte.folio, pte.page, Holder::pte);
+		for (const auto &[va, pmd] : proc.pmds)
+			fn(pmd.folio, 0u, Holder::pmd);
+	}
+	for (const RHandle &h : pins)
+		if (!h.released)
+			for (const HandleView::Page &pg : h.pages)
+				fn(pg.folio, pg.page, Holder::pin);
+	for (const RHandle &h : refs)
+		if (!h.released)
+			for (const HandleView::Page &pg : h.pages)
+				fn(pg.folio, pg.page, Holder::ref);
+}
+
+namespace {
+
+void add_holder(Holders &h, uint32_t page, Holder kind)
+{
+	switch (kind) {
+	case Holder::pte:
+		h.ptes[page]++;
+		break;
+	case Holder::pmd:
+		h.pmds++;
+		break;
+	case Holder::pin:
+		h.pins[page]++;
+		break;
+	case Holder::ref:
+		h.refs++;
+		break;
+	}
+}
+
+long sum(const std::vector<long> &v)
+{
+	long total = 0;
+	for (long x : v)
+		total += x;
+	return total;
+}
+
+} // namespace
+
+/* holders_of - the holders of folio @f. */
+Holders ReferenceModel::State::holders_of(FolioId f) const
+{
+	Holders h(folio(f).nr_pages());
+	for_each_holder([&](FolioId id, uint32_t page, Holder kind) {
+		if (id == f)
+			add_holder(h, page, kind);
+	});
+	return h;
+}
+
+/* count_holders - the holders of every folio; index folio id - 1. */
+std::vector<Holders> ReferenceModel::State::count_holders() const
+{
+	std::vector<Holders> all;
+	all.reserve(folios.size());
+	for (const RFolio &f : folios)
+		all.emplace_back(f.nr_pages());
+	for_each_holder([&](FolioId id, uint32_t page, Holder kind) {
+		add_holder(all[id - 1], page, kind);
+	});
+	return all;
+}
+
+/*
+ * derived_refcount - one reference per PTE and per PMD, one per FOLL_GET
+ * page, and per pinned page one (large folio) or GUP_PIN_COUNTING_BIAS
+ * (order 0) as try_grab_folio() takes them.
+ */
+long derived_refcount(const RFolio &f, const Holders &h)
+{
+	long pins = sum(h.pins);
+	long per_pin = f.large() ? 1 : kGupPinCountingBias;
+	return sum(h.ptes) + h.pmds + pins * per_pin + h.refs;
+}
+
+/* derived_mapcount - folio_mapcount(): every PTE and every PMD mapping it. */
+long derived_mapcount(const Holders &h)
+{
+	return sum(h.ptes) + h.pmds;
+}
+
+/* derived_page_mapcount - page_mapcount(): the page's PTEs plus the PMDs. */
+long derived_page_mapcount(const Holders &h, unsigned page)
+{
+	return h.ptes[page] + h.pmds;
+}
+
+/* derived_nr_pages_mapped - pages with at least one PTE (PMDs not counted). */
+long derived_nr_pages_mapped(const Holders &h)
+{
+	long nr = 0;
+	for (long n : h.ptes)
+		if (n > 0)
+			nr++;
+	return nr;
+}
+
+/* derived_pincount - _pincount: pinned pages of a large folio; order 0 has none. */
+long derived_pincount(const RFolio &f, const Holders &h)
+{
+	return f.large() ? sum(h.pins) : 0;
+}
+
+/*
+ * derived_maybe_pinned - folio_maybe_dma_pinned(): _pincount for a large
+ * folio; for order 0 the refcount reaching GUP_PIN_COUNTING_BIAS, which
+ * enough plain references also do (the kernel's false positive).
+ */
+bool derived_maybe_pinned(const RFolio &f, const Holders &h)
+{
+	if (f.large())
+		return derived_pincount(f, h) > 0;
+	return derived_refcount(f, h) >= kGupPinCountingBias;
+}
+
+/* page_mapped - some PTE or PMD of some process maps @page. */
+bool page_mapped(const Holders &h, unsigned page)
+{
+	return h.ptes[page] > 0 || h.pmds > 0;
+}
+
+bool any_page_mapped(const Holders &h)
+{
+	for (unsigned i = 0; i < h.ptes.size(); i++)
+		if (page_mapped(h, i))
+			return true;
+	return false;
+}
+
+} // namespace fc

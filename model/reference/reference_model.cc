@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reference_model.cc - the ReferenceModel object: statement dispatch, page
+ * table lookups, and the Snapshot, whose every count is derived from the
+ * holders (holders.cc).
+ */
+#include "model/reference/reference_state.h"
+
+#include <cstdio>
+
+namespace fc {
+
+std::string ref_hex(Va va)
+{
+	char buf[32];
+	std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(va));
+	return buf;
+}
+
+std::string ref_folio(FolioId f)
+{
+	return "f" + std::to_string(f);
+}
+
+std::string ref_proc(ProcId p)
+{
+	return "p" + std::to_string(p);
+}
+
+ReferenceModel::ReferenceModel(const Config &cfg) : s_(std::make_unique<State>())
+{
+	s_->cfg = cfg;
+	s_->procs.emplace_back(); /* p0 exists at the start */
+}
+
+ReferenceModel::ReferenceModel(const ReferenceModel &o) : s_(std::make_unique<State>(*o.s_)) {}
+
+ReferenceModel &ReferenceModel::operator=(const ReferenceModel &o)
+{
+	if (this != &o)
+		s_ = std::make_unique<State>(*o.s_);
+	return *this;
+}
+
+ReferenceModel::ReferenceModel(ReferenceModel &&) noexcept = default;
+ReferenceModel &ReferenceModel::operator=(ReferenceModel &&) noexcept = default;
+ReferenceModel::~ReferenceModel() = default;
+
+const Config &ReferenceModel::config() const { return s_->cfg; }
+Snapshot ReferenceModel::snapshot() const { return s_->snapshot(); }
+
+std::optional<Rejection> ReferenceModel::check(const Op &op) const
+{
+	return s_->check(op);
+}
+
+/*
+ * apply - run a statement check() accepted. One it would reject is not
+ * applied at all (the note says why), so a caller's mistake cannot corrupt
+ * the holders. Folios left without a holder are freed at the end.
+ */
+std::string ReferenceModel::apply(const Op &op)
+{
+	State &s = *s_;
+	std::string note;
+
+	if (op.kind == OpKind::expect)
+		return "";
+	if (std::optional<Rejection> r = s.check(op))
+		return "not applied: " + r->message;
+
+	switch (op.kind) {
+	case OpKind::fault_anon:
+		s.fault_anon(op.proc, op.va, op.order, op.pmd);
+		break;
+	case OpKind::read:
+		/* An unmapped VA would map the shared zeropage: no folio. */
+		break;
+	case OpKind::write:
+		note = s.write_fault(op.proc, op.va, false);
+		break;
+	case OpKind::fork:
+		note = s.fork(op.proc, op.proc2);
+		break;
+	case OpKind::munmap:
+		s.zap_range(op.proc, op.va, op.va + op.pages);
+		break;
+	case OpKind::pin:
+		note = s.pin(op.proc, op.va, op.pages, op.write);
+		break;
+	case OpKind::unpin:
+		s.release(s.pins[op.handle - 1]);
+		break;
+	case OpKind::get:
+		note = s.get(op.proc, op.va, op.pages);
+		break;
+	case OpKind::put:
+		s.release(s.refs[op.handle - 1]);
+		break;
+	case OpKind::split_pmd: {
+		Va haddr;
+		s.pmd_covering(op.proc, op.va, &haddr);
+		s.split_pmd(op.proc, haddr);
+		break;
+	}
+	case OpKind::split: {
+		bool done;
+		note = s.split_folio(op.folio, &done);
+		break;
+	}
+	case OpKind::shrink:
+		note = s.shrink();
+		break;
+	case OpKind::exit:
+		s.zap_range(op.proc, 0, s.space());
+		s.procs[op.proc].exited = true;
+		break;
+	default:
+		/* check() rejected everything else. */
+		break;
+	}
+	s.free_unreferenced();
+	return note;
+}
+
+const RPte *ReferenceModel::State::pte_at(ProcId p, Va va) const
+{
+	auto it = procs[p].ptes.find(va);
+	return it == procs[p].ptes.end() ? nullptr : &it->second;
+}
+
+const RPmd *ReferenceModel::State::pmd_covering(ProcId p, Va va, Va *haddr) const
+{
+	Va h = pmd_align(va);
+	auto it = procs[p].pmds.find(h);
+	if (it == procs[p].pmds.end())
+		return nullptr;
+	if (haddr)
+		*haddr = h;
+	return &it->second;
+}
+
+/* lookup - what @p maps at @va; any out-parameter may be null. */
+bool ReferenceModel::State::lookup(ProcId p, Va va, FolioId *f, uint32_t *page,
+				   bool *writable) const
+{
+	FolioId id;
+	uint32_t pg;
+	bool w;
+	Va haddr;
+
+	if (const RPmd *pmd = pmd_covering(p, va, &haddr)) {
+		id = pmd->folio;
+		pg = static_cast<uint32_t>(va - haddr);
+		w = pmd->writable;
+	} else if (const RPte *pte = pte_at(p, va)) {
+		id = pte->folio;
+		pg = pte->page;
+		w = pte->writable;
+	} else {
+		return false;
+	}
+	if (f)
+		*f = id;
+	if (page)
+		*page = pg;
+	if (writable)
+		*writable = w;
+	return true;
+}
+
+/*
+ * snapshot - the observables: page tables and handles as stored, every
+ * count derived from one count of all holders, RSS from the page tables
+ * (one page per PTE, nr_pages per PMD).
+ */
+Snapshot ReferenceModel::State::snapshot() const
+{
+	Snapshot snap;
+	std::vector<Holders> all = count_holders();
+
+	for (FolioId id = 1; id <= folios.size(); id++) {
+		const RFolio &f = folio(id);
+		const Holders &h = all[id - 1];
+		FolioView v;
+		v.id = id;
+		v.order = f.order;
+		v.anon = f.anon;
+		v.freed = f.freed;
+		v.refcount = derived_refcount(f, h);
+		v.mapcount = derived_mapcount(h);
+		v.entire_mapcount = h.pmds;
+		v.nr_pages_mapped = derived_nr_pages_mapped(h);
+		v.pincount = derived_pincount(f, h);
+		v.maybe_pinned = derived_maybe_pinned(f, h);
+		v.queued = queued(id);
+		v.partially_mapped = f.partially_mapped;
+		for (unsigned i = 0; i < f.nr_pages(); i++) {
+			v.page_mapcount.push_back(derived_page_mapcount(h, i));
+			v.anon_exclusive.push_back(f.anon_exclusive[i]);
+		}
+		snap.folios.push_back(std::move(v));
+	}
+
+	for (ProcId p = 0; p < procs.size(); p++) {
+		const RProc &proc = procs[p];
+		ProcView pv;
+		pv.id = p;
+		pv.exited = proc.exited;
+		for (const auto &[va, pte] : proc.ptes) {
+			pv.ptes.emplace(va, PteView{pte.folio, pte.page, pte.writable});
+			(folio(pte.folio).anon ? pv.rss_anon : pv.rss_file) += 1;
+		}
+		for (const auto &[va, pmd] : proc.pmds) {
+			pv.pmds.emplace(va, PmdView{pmd.folio, pmd.writable});
+			(folio(pmd.folio).anon ? pv.rss_anon : pv.rss_file) += folio(pmd.folio).nr_pages();
+		}
+		snap.procs.push_back(std::move(pv));
+	}
+
+	auto handles = [](const std::vector<RHandle> &in, std::vector<HandleView> &out) {
+		for (size_t i = 0; i < in.size(); i++)
+			out.push_back(HandleView{static_cast<HandleId>(i + 1), in[i].proc,
+						 in[i].released, in[i].pages});
+	};
+	handles(pins, snap.pins);
+	handles(refs, snap.refs);
+	snap.split_queue.assign(split_queue.begin(), split_queue.end());
+	return snap;
+}
+
+} // namespace fc
