@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runner.cc - one operation sequence on both models, checked the way every
+ * engine checks it.
+ *
+ * A step: the reference model judges legality (nothing is applied to either
+ * model when it says no); the kernel model runs the statement with the Runner
+ * as its observer, so every visible point inside it is checked against the
+ * invariants; the reference model runs it; the settled end state is checked
+ * once more and the two models are compared.
+ */
+#include "model/check/runner.h"
+
+#include <cstring>
+
+namespace fc {
+
+Runner::Runner(const Config &cfg, RunnerOptions opts)
+	: cfg_(cfg), opts_(opts), ref_(cfg), kernel_(cfg)
+{
+	kernel_.set_observer(this);
+}
+
+/* The kernel model does not copy its observer: point the copy's at the copy. */
+Runner::Runner(const Runner &o)
+	: KernelObserver(), cfg_(o.cfg_), opts_(o.opts_), ref_(o.ref_), kernel_(o.kernel_),
+	  step_(o.step_), violations_(o.violations_), divergence_(o.divergence_),
+	  expect_failures_(o.expect_failures_), counts_(o.counts_),
+	  reported_this_step_(o.reported_this_step_)
+{
+	kernel_.set_observer(this);
+}
+
+Runner &Runner::operator=(const Runner &o)
+{
+	if (this == &o)
+		return *this;
+	cfg_ = o.cfg_;
+	opts_ = o.opts_;
+	ref_ = o.ref_;
+	kernel_ = o.kernel_;
+	step_ = o.step_;
+	violations_ = o.violations_;
+	divergence_ = o.divergence_;
+	expect_failures_ = o.expect_failures_;
+	counts_ = o.counts_;
+	reported_this_step_ = o.reported_this_step_;
+	kernel_.set_observer(this);
+	return *this;
+}
+
+Runner::~Runner() = default;
+
+bool Runner::failed() const
+{
+	return !violations_.empty() || divergence_.has_value() || !expect_failures_.empty();
+}
+
+std::optional<Value> Runner::observe(const Observable &obs, std::string *error) const
+{
+	return fc::observe(kernel_.snapshot(), kernel_.costs(), counts_, obs, error);
+}
+
+/*
+ * record - file the failures seen at @point, each invariant at most once per
+ * step: the first visible point where it broke is the one worth reading.
+ */
+void Runner::record(const std::vector<InvariantFailure> &fails, const char *point)
+{
+	for (const InvariantFailure &f : fails) {
+		unsigned i = static_cast<unsigned>(f.invariant);
+		if (reported_this_step_[i])
+			continue;
+		reported_this_step_[i] = true;
+		counts_.by_invariant[i]++;
+		violations_.push_back({f.invariant, step_, point, f.detail});
+	}
+}
+
+/*
+ * on_visible_point - another CPU looks at the kernel model. The kernel
+ * model's own "end of operation" point is skipped: step() checks that state
+ * itself once both models have run, and one Snapshot serves that check and
+ * the differential comparison.
+ */
+void Runner::on_visible_point(const KernelModel &km, const VisiblePoint &vp)
+{
+	if (!opts_.check_visible_points || std::strcmp(vp.where, "end of operation") == 0)
+		return;
+	record(check_invariants(km.snapshot(), cfg_, vp.settled), vp.where);
+}
+
+/* on_page_replaced - a COW or unshare fault replaced a page: pin_stays_mapped. */
+void Runner::on_page_replaced(const KernelModel &km, const PageReplaced &r)
+{
+	record(check_page_replaced(km.snapshot(), r), "page replaced");
+}
+
+/*
+ * run_expect - judge an `expect` against the kernel model. An observable that
+ * names nothing (unknown folio, exited process, a freed folio asked a count)
+ * is bad input: a Rejection, like any illegal statement.
+ */
+StepResult Runner::run_expect(const Op &op)
+{
+	StepResult res;
+	std::string error;
+	std::optional<Value> got = observe(op.obs, &error);
+	if (!got) {
+		res.status = StepStatus::rejected;
+		res.rejection = Rejection{"expect " + format_observable(op.obs) + ": " + error, 0};
+		return res;
+	}
+	if (!compare_values(*got, op.cmp, op.value)) {
+		expect_failures_.push_back({step_, format_op(op) + ": got " + format_value(*got)});
+		res.status = StepStatus::failed;
+		res.note = "expect failed: got " + format_value(*got);
+	} else {
+		res.note = "holds: " + format_value(*got);
+	}
+	step_++;
+	return res;
+}
+
+StepResult Runner::step(const Op &op)
+{
+	if (op.kind == OpKind::expect)
+		return run_expect(op);
+
+	StepResult res;
+	if (std::optional<Rejection> why = ref_.check(op)) {
+		res.status = StepStatus::rejected;
+		res.rejection = std::move(why);
+		return res;
+	}
+
+	reported_this_step_.fill(false);
+	const size_t before = violations_.size();
+	res.note = kernel_.apply(op);
+	ref_.apply(op);
+
+	const Snapshot kern = kernel_.snapshot();
+	record(check_invariants(kern, cfg_, true), "end of operation");
+
+	bool diverged = false;
+	if (opts_.differential) {
+		std::vector<Difference> diffs = diff_snapshots(ref_.snapshot(), kern);
+		if (!diffs.empty()) {
+			diverged = true;
+			if (!divergence_)
+				divergence_ = DivergenceReport{step_, std::move(diffs)};
+		}
+	}
+	if (violations_.size() != before || diverged)
+		res.status = StepStatus::failed;
+	step_++;
+	return res;
+}
+
+/*
+ * run_trace - @trace's config lines over @base, every statement in order,
+ * stopping after the first one the reference model rejects.
+ */
+TraceRun run_trace(const Trace &trace, const Config &base, RunnerOptions opts)
+{
+	TraceRun run{{}, std::nullopt, Runner(trace.config.apply(base), opts)};
+	for (size_t i = 0; i < trace.ops.size(); i++) {
+		run.steps.push_back(run.runner.step(trace.ops[i]));
+		if (run.steps.back().status == StepStatus::rejected) {
+			run.rejected_at = i;
+			break;
+		}
+	}
+	return run;
+}
+
+} // namespace fc
