@@ -510,8 +510,11 @@ void print_step(std::FILE *out, const StepRecord &s)
 			     s.expect_value.c_str());
 	for (size_t i = 0; i < s.changes.size() && i < kMaxChangeRows; i++) {
 		const Difference &d = s.changes[i];
-		std::fprintf(out, "    %s: %s -> %s\n", d.observable.c_str(), d.reference.c_str(),
-			     d.kernel.c_str());
+		if (d.observable == "new folio")
+			std::fprintf(out, "    new folio %s\n", d.kernel.c_str());
+		else
+			std::fprintf(out, "    %s: %s -> %s\n", d.observable.c_str(),
+				     d.reference.c_str(), d.kernel.c_str());
 	}
 	if (s.changes.size() > kMaxChangeRows)
 		std::fprintf(out, "    ... and %zu more changes\n", s.changes.size() - kMaxChangeRows);

@@ -1,0 +1,61 @@
+#!/bin/sh
+# campaign.sh - the default checking campaign: set up and build
+# (scripts/setup.sh), then run each stage below in order and print one
+# summary line per stage and one for the campaign. Exit 0 iff every stage
+# passed.
+#
+# A stage is a shell function named stage_<name> that prints its own
+# "campaign: <name>: ..." summary line and returns 0 (passed) or non-zero.
+# To add an engine's stage (e.g. `foliocheck check`, `explore`, `fuzz`),
+# write its function and append its name to STAGES.
+set -u
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh || exit $?
+BUILD=${FOLIOCHECK_BUILD:-build}
+FOLIOCHECK="$BUILD/cli/foliocheck"
+
+# The exit status `foliocheck replay` owes a corpus trace (corpus/README.md).
+expected_status() {
+	case "$1" in
+	corpus/mutants/*) echo 1 ;;
+	corpus/malformed/*) echo 2 ;;
+	*) echo 0 ;;
+	esac
+}
+
+# replay_corpus: every corpus trace replays with the status its folder says.
+stage_replay_corpus() {
+	total=0
+	unexpected=0
+	for trace in $(find corpus -name '*.trace' | sort); do
+		total=$((total + 1))
+		want=$(expected_status "$trace")
+		"$FOLIOCHECK" replay --quiet "$trace" >/dev/null 2>&1
+		got=$?
+		if [ "$got" -ne "$want" ]; then
+			unexpected=$((unexpected + 1))
+			echo "campaign: replay_corpus: $trace exited $got, expected $want" \
+				"(rerun: $FOLIOCHECK replay $trace)"
+		fi
+	done
+	echo "campaign: replay_corpus: $total traces, $((total - unexpected)) as expected," \
+		"$unexpected unexpected"
+	[ "$unexpected" -eq 0 ]
+}
+
+STAGES="replay_corpus"
+
+failed=0
+for stage in $STAGES; do
+	if ! "stage_$stage"; then
+		failed=$((failed + 1))
+	fi
+done
+count=$(echo $STAGES | wc -w)
+if [ "$failed" -eq 0 ]; then
+	echo "campaign: PASS: $count of $count stages passed"
+else
+	echo "campaign: FAIL: $failed of $count stages failed"
+fi
+[ "$failed" -eq 0 ]
