@@ -33,11 +33,19 @@ struct PmdView {
 	bool operator==(const PmdView &) const = default;
 };
 
+/* A swap PTE (issue 6): the swap slot it names and pte_swp_exclusive(). */
+struct SwapPteView {
+	uint64_t slot = 0;
+	bool exclusive = false;
+	bool operator==(const SwapPteView &) const = default;
+};
+
 struct ProcView {
 	ProcId id = 0;
 	bool exited = false;
 	std::map<Va, PteView> ptes;
 	std::map<Va, PmdView> pmds;
+	std::map<Va, SwapPteView> swap;  /* swap entries; `mapped` answers none */
 	long rss_anon = 0;   /* MM_ANONPAGES */
 	long rss_file = 0;   /* MM_FILEPAGES */
 	bool operator==(const ProcView &) const = default;
@@ -56,6 +64,7 @@ struct FolioView {
 	bool maybe_pinned = false;  /* folio_maybe_dma_pinned() */
 	bool queued = false;        /* on the deferred split queue */
 	bool partially_mapped = false; /* folio_test_partially_mapped() */
+	bool lazyfree = false;      /* MADV_FREE: !folio_test_swapbacked() (issue 6) */
 	std::vector<long> page_mapcount;  /* page_mapcount(), includes entire */
 	std::vector<bool> anon_exclusive; /* PageAnonExclusive() */
 	bool operator==(const FolioView &) const = default;

@@ -47,6 +47,7 @@ enum class OpKind : uint8_t {
 	swapin,      /* swapin P VA */
 	exit,        /* exit P */
 	expect,      /* expect OBSERVABLE CMP VALUE */
+	reclaim,     /* reclaim (issue 6: frees clean lazyfree folios) */
 };
 
 enum class ObsKind : uint8_t {
@@ -54,6 +55,7 @@ enum class ObsKind : uint8_t {
 	pincount, maybe_pinned, anon_exclusive, queued, partially_mapped, freed,
 	mapped, writable, rss, violations, violation, atomics, split_queue_locks,
 	spurious_enqueues,
+	lazyfree,    /* issue 6: MADV_FREE made the folio lazyfree (!PG_swapbacked) */
 };
 
 enum class RssKind : uint8_t { anon, file };

@@ -251,6 +251,7 @@ std::string_view op_keyword(OpKind k)
 	case OpKind::swapin:      return "swapin";
 	case OpKind::exit:        return "exit";
 	case OpKind::expect:      return "expect";
+	case OpKind::reclaim:     return "reclaim";
 	}
 	return "?";
 }
@@ -277,6 +278,7 @@ std::string_view obs_keyword(ObsKind k)
 	case ObsKind::atomics:           return "atomics";
 	case ObsKind::split_queue_locks: return "split_queue_locks";
 	case ObsKind::spurious_enqueues: return "spurious_enqueues";
+	case ObsKind::lazyfree:          return "lazyfree";
 	}
 	return "?";
 }

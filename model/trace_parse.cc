@@ -556,6 +556,12 @@ void parse_swapout(StatementParser &p, Op &op)
 	p.expect_end("swapout FOLIO");
 }
 
+void parse_reclaim(StatementParser &p, Op &op)
+{
+	op.kind = OpKind::reclaim;
+	p.expect_end("reclaim");
+}
+
 void parse_shrink(StatementParser &p, Op &op)
 {
 	op.kind = OpKind::shrink;
@@ -811,6 +817,7 @@ constexpr StatementSpec kStatements[] = {
 	{ "split_pmd", parse_split_pmd },
 	{ "split", parse_split },
 	{ "shrink", parse_shrink },
+	{ "reclaim", parse_reclaim },
 	{ "swapout", parse_swapout },
 	{ "swapin", parse_swapin },
 	{ "exit", parse_exit },
@@ -988,6 +995,7 @@ bool Op::same_statement(const Op &o) const
 	case OpKind::swapout:
 		return folio == o.folio;
 	case OpKind::shrink:
+	case OpKind::reclaim:
 		return true;
 	case OpKind::exit:
 		return proc == o.proc;

@@ -137,6 +137,7 @@ std::string format_op(const Op &op)
 	case OpKind::swapout:
 		return kw + " " + folio_name(op.folio);
 	case OpKind::shrink:
+	case OpKind::reclaim:
 		return kw;
 	case OpKind::exit:
 		return kw + " " + proc_name(op.proc);

@@ -42,7 +42,7 @@ constexpr std::array<std::string_view, 2> kArchNames = {
 	"gather", "no_gather",
 };
 
-constexpr std::array<std::string_view, 10> kMutantNames = {
+constexpr std::array<std::string_view, 13> kMutantNames = {
 	"none",
 	"zap_no_folio_get",
 	"zap_refs_before_rmap",
@@ -53,6 +53,9 @@ constexpr std::array<std::string_view, 10> kMutantNames = {
 	"partial_unmap_no_queue",
 	"batch_nr_pages_mapped_once",
 	"unpin_once_per_folio",
+	"swapout_ignores_pin",
+	"file_rmap_once_per_batch",
+	"madv_free_skips_batch_check",
 };
 
 constexpr std::array<std::string_view, kNrInvariants> kInvariantNames = {
@@ -70,7 +73,7 @@ constexpr std::array<std::string_view, kNrInvariants> kInvariantNames = {
 
 static_assert(kVariantNames.size() == static_cast<size_t>(Variant::unbatched) + 1);
 static_assert(kArchNames.size() == static_cast<size_t>(Arch::no_gather) + 1);
-static_assert(kMutantNames.size() == static_cast<size_t>(Mutant::unpin_once_per_folio) + 1);
+static_assert(kMutantNames.size() == static_cast<size_t>(Mutant::madv_free_skips_batch_check) + 1);
 
 } // namespace
 
@@ -128,6 +131,20 @@ const std::vector<MutantInfo> &mutant_catalogue()
 		  "" },
 		{ Mutant::unpin_once_per_folio, "unpin_once_per_folio",
 		  "unpin drops one reference per folio run instead of one per page",
+		  "" },
+		{ Mutant::swapout_ignores_pin, "swapout_ignores_pin",
+		  "folio_try_share_anon_rmap_pte/pmd ignore folio_maybe_dma_pinned: "
+		  "try_to_unmap swaps out a pinned exclusive page of a swap-cache folio, "
+		  "and swap-in maps it back shared and read-only",
+		  "" },
+		{ Mutant::file_rmap_once_per_batch, "file_rmap_once_per_batch",
+		  "seed-004 batched file rmap: folio_add_file_rmap_ptes counts one "
+		  "mapping per set_pte_range batch instead of one per page",
+		  "" },
+		{ Mutant::madv_free_skips_batch_check, "madv_free_skips_batch_check",
+		  "seed-002 MADV_FREE takes the rest of a large folio as its batch without "
+		  "folio_pte_batch: PTEs that map other folios are skipped or cleaned with "
+		  "it, and a folio mapped elsewhere too is not split",
 		  "" },
 	};
 	return catalogue;

@@ -58,6 +58,9 @@ enum class Mutant : uint8_t {
 	partial_unmap_no_queue,
 	batch_nr_pages_mapped_once,
 	unpin_once_per_folio,
+	swapout_ignores_pin,
+	file_rmap_once_per_batch,
+	madv_free_skips_batch_check,
 };
 
 struct MutantInfo {

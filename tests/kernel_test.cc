@@ -67,6 +67,41 @@ Op shrink_op()
 	return op;
 }
 
+
+Op mprotect_op(ProcId p, Va va, uint64_t pages, bool ro)
+{
+	Op op = on_range(OpKind::mprotect, p, va, pages);
+	op.ro = ro;
+	return op;
+}
+
+Op mremap_op(ProcId p, Va va, uint64_t pages, Va to)
+{
+	Op op = on_range(OpKind::mremap, p, va, pages);
+	op.va2 = to;
+	return op;
+}
+
+Op file_op(const std::string &name, uint64_t pages, unsigned order)
+{
+	Op op;
+	op.kind = OpKind::file_create;
+	op.file = name;
+	op.pages = pages;
+	op.order = order;
+	return op;
+}
+
+Op fault_file(ProcId p, Va va, const std::string &name, uint64_t index, uint64_t pages,
+	      bool priv)
+{
+	Op op = on_range(OpKind::fault_file, p, va, pages);
+	op.file = name;
+	op.index = index;
+	op.is_private = priv;
+	return op;
+}
+
 Config config(unsigned pmd_order = 9, Variant v = Variant::v6_12, Arch a = Arch::gather,
 	      Mutant m = Mutant::none)
 {
@@ -561,6 +596,310 @@ TEST(KernelModel, ShrinkDequeuesFullyMappedThp)
 	km.apply(fault(0, 8, 3, true));
 	EXPECT_EQ(km.apply(shrink_op()), "shrink: dequeued f1");
 	EXPECT_FALSE(km.snapshot().folio(1)->queued);
+}
+
+/* --- issue 6: mprotect, mremap, swap, page cache --- */
+
+TEST(KernelModel, MprotectRwWritableOnlyWhereExclusive)
+{
+	KernelModel km(config());
+	km.apply(fault(0, 0x10, 2));
+	km.apply(fault(0, 0x20, 0));
+	km.apply(fork_op(0, 1));
+	km.apply(on_range(OpKind::exit, 1, 0));
+	km.apply(mprotect_op(0, 0x10, 0x20, false));
+	Snapshot s = km.snapshot();
+	/* fork cleared AnonExclusive: can_change_pte_writable() says no */
+	EXPECT_FALSE(s.proc(0)->ptes.at(0x10).writable);
+	EXPECT_FALSE(s.proc(0)->ptes.at(0x20).writable);
+	/* unshare of the order-0 page reuses it (refcount 1): exclusive, still R/O */
+	km.apply(on_range(OpKind::pin, 0, 0x20));
+	EXPECT_FALSE(km.snapshot().proc(0)->ptes.at(0x20).writable);
+	km.apply(mprotect_op(0, 0x20, 1, false));
+	EXPECT_TRUE(km.snapshot().proc(0)->ptes.at(0x20).writable);
+	km.apply(mprotect_op(0, 0x20, 1, true));
+	EXPECT_FALSE(km.snapshot().proc(0)->ptes.at(0x20).writable);
+	/* nothing is counted differently */
+	EXPECT_EQ(km.snapshot().folio(1)->refcount, 4);
+	EXPECT_EQ(km.snapshot().folio(2)->refcount, 1 + 1024);
+}
+
+TEST(KernelModel, MprotectPartOfPmdSplitsIt)
+{
+	KernelModel km(config(3));
+	km.apply(fault(0, 8, 3, true));
+	km.apply(mprotect_op(0, 8, 8, true));
+	Snapshot s = km.snapshot();
+	EXPECT_EQ(s.folio(1)->entire_mapcount, 1);
+	EXPECT_FALSE(s.proc(0)->pmds.at(8).writable);
+	km.apply(mprotect_op(0, 8, 8, false));
+	EXPECT_TRUE(km.snapshot().proc(0)->pmds.at(8).writable);  /* head AnonExclusive */
+	km.apply(mprotect_op(0, 0xc, 1, true));
+	s = km.snapshot();
+	EXPECT_TRUE(s.proc(0)->pmds.empty());
+	EXPECT_EQ(s.folio(1)->refcount, 8);
+	EXPECT_TRUE(s.proc(0)->ptes.at(0xb).writable);
+	EXPECT_FALSE(s.proc(0)->ptes.at(0xc).writable);
+	EXPECT_TRUE(s.proc(0)->ptes.at(0xd).writable);
+}
+
+TEST(KernelModel, MremapMovesAlignedPmdWholeAndSplitsOtherwise)
+{
+	KernelModel km(config(3));
+	km.apply(fault(0, 0, 3, true));
+	km.apply(mremap_op(0, 0, 8, 0x10));
+	Snapshot s = km.snapshot();
+	EXPECT_EQ(s.proc(0)->pmds.count(0x10), 1u);
+	EXPECT_EQ(s.folio(1)->entire_mapcount, 1);
+	EXPECT_EQ(s.folio(1)->refcount, 1);
+	km.apply(mremap_op(0, 0x10, 8, 0x3));
+	s = km.snapshot();
+	EXPECT_TRUE(s.proc(0)->pmds.empty());
+	EXPECT_EQ(s.folio(1)->refcount, 8);
+	EXPECT_EQ(s.proc(0)->ptes.at(0x3).page, 0u);
+	EXPECT_EQ(s.proc(0)->ptes.at(0xa).page, 7u);
+	EXPECT_TRUE(all_exclusive(*s.folio(1)));
+}
+
+/*
+ * After mremap, f1's pages 4-7 lie before pages 0-3: folio_pte_batch()
+ * stops at the boundary, so the zap is two rmap removals; the first leaves
+ * the folio partially mapped (queued), the flush frees it (dequeued).
+ */
+TEST(KernelModel, MremapNonContiguousZapIsTwoBatches)
+{
+	KernelModel km(config());
+	km.apply(fault(0, 0x10, 3));
+	km.apply(mremap_op(0, 0x14, 4, 0x30));
+	km.apply(mremap_op(0, 0x10, 4, 0x34));
+	Snapshot s = km.snapshot();
+	EXPECT_EQ(s.proc(0)->ptes.at(0x30).page, 4u);
+	EXPECT_EQ(s.proc(0)->ptes.at(0x34).page, 0u);
+	EXPECT_EQ(s.folio(1)->mapcount, 8);
+	km.apply(on_range(OpKind::munmap, 0, 0x30, 8));
+	EXPECT_TRUE(km.snapshot().folio(1)->freed);
+	EXPECT_EQ(km.costs().spurious_enqueues, 1u);
+	EXPECT_EQ(km.costs().split_queue_locks, 2u);  /* enqueue + unqueue on free */
+}
+
+TEST(KernelModel, SwapoutFreesOrder0AndSwapinMapsExclusive)
+{
+	KernelModel km(config());
+	km.apply(fault(0, 0x10, 0));
+	EXPECT_EQ(km.apply(on_folio(OpKind::swapout, 1)), "swapped out");
+	Snapshot s = km.snapshot();
+	EXPECT_TRUE(s.folio(1)->freed);
+	EXPECT_EQ(s.proc(0)->ptes.count(0x10), 0u);
+	EXPECT_EQ(s.proc(0)->rss_anon, 0);
+	EXPECT_EQ(km.apply(on_range(OpKind::swapin, 0, 0x10)), "read into f2");
+	s = km.snapshot();
+	/* the PTE's reference and the swap cache's */
+	EXPECT_EQ(s.folio(2)->refcount, 2);
+	EXPECT_EQ(s.folio(2)->mapcount, 1);
+	EXPECT_TRUE(s.folio(2)->anon);
+	EXPECT_TRUE(s.folio(2)->anon_exclusive[0]);
+	EXPECT_TRUE(s.proc(0)->ptes.at(0x10).writable);
+	EXPECT_EQ(s.proc(0)->rss_anon, 1);
+	/* zap: free_swap_cache() at the flush, then the PTE's reference */
+	km.apply(on_range(OpKind::munmap, 0, 0x10));
+	EXPECT_TRUE(km.snapshot().folio(2)->freed);
+}
+
+TEST(KernelModel, SwapoutOfPmdThpSplitsPmdNotFolio)
+{
+	GapWatcher w;
+	KernelModel km(config(3));
+	km.set_observer(&w);
+	km.apply(fault(0, 8, 3, true));
+	km.apply(on_folio(OpKind::swapout, 1));
+	EXPECT_TRUE(km.snapshot().folio(1)->freed);
+	EXPECT_EQ(km.snapshot().folios.size(), 1u);
+	EXPECT_LE(w.worst_gap, 0);
+	EXPECT_FALSE(w.freed_while_mapped);
+	km.apply(on_range(OpKind::swapin, 0, 0xf));
+	Snapshot s = km.snapshot();
+	EXPECT_TRUE(s.folio(2)->anon_exclusive[0]);  /* the head's bit reached page 7 */
+	EXPECT_TRUE(s.proc(0)->ptes.at(0xf).writable);
+}
+
+TEST(KernelModel, SwapoutKeepsMaybePinnedAndReferencedLargeFolios)
+{
+	KernelModel km(config());
+	km.apply(fault(0, 0x10, 0));
+	km.apply(fault(0, 0x20, 2));
+	km.apply(on_range(OpKind::pin, 0, 0x10));
+	km.apply(on_range(OpKind::get, 0, 0x21));
+	EXPECT_EQ(km.apply(on_folio(OpKind::swapout, 1)), "swapout failed: maybe pinned");
+	EXPECT_EQ(km.apply(on_folio(OpKind::swapout, 2)),
+		  "swapout failed: extra references (can_split_folio)");
+	Snapshot s = km.snapshot();
+	EXPECT_EQ(s.folio(1)->refcount, 1025);
+	EXPECT_EQ(s.folio(2)->refcount, 5);
+	EXPECT_EQ(s.proc(0)->ptes.size(), 5u);
+}
+
+/*
+ * A swap-cache folio skips shrink_folio_list()'s maybe-pinned check;
+ * folio_try_share_anon_rmap_pte() refuses in try_to_unmap_one(), the PTE is
+ * restored. The mutant shares it anyway.
+ */
+TEST(KernelModel, SwapCachePinnedPageStaysMappedUnlessMutant)
+{
+	for (Mutant m : {Mutant::none, Mutant::swapout_ignores_pin}) {
+		KernelModel km(config(9, Variant::v6_12, Arch::gather, m));
+		km.apply(fault(0, 0x10, 0));
+		km.apply(on_folio(OpKind::swapout, 1));
+		km.apply(on_range(OpKind::swapin, 0, 0x10));
+		km.apply(on_range(OpKind::pin, 0, 0x10));
+		std::string note = km.apply(on_folio(OpKind::swapout, 2));
+		Snapshot s = km.snapshot();
+		if (m == Mutant::none) {
+			EXPECT_EQ(note, "swapout failed: p0 maps a page that may be pinned");
+			EXPECT_EQ(s.proc(0)->ptes.count(0x10), 1u);
+			EXPECT_TRUE(s.folio(2)->anon_exclusive[0]);
+			EXPECT_EQ(s.folio(2)->refcount, 1026);
+		} else {
+			EXPECT_EQ(note, "kept in swap cache: extra references");
+			EXPECT_EQ(s.proc(0)->ptes.count(0x10), 0u);
+			EXPECT_FALSE(s.folio(2)->anon_exclusive[0]);
+			EXPECT_EQ(s.folio(2)->refcount, 1025);
+		}
+	}
+}
+
+TEST(KernelModel, SharedSwapEntriesShareTheSwapCacheFolio)
+{
+	KernelModel km(config());
+	km.apply(fault(0, 0x10, 0));
+	km.apply(fork_op(0, 1));
+	km.apply(on_folio(OpKind::swapout, 1));
+	km.apply(on_range(OpKind::swapin, 0, 0x10));
+	EXPECT_EQ(km.apply(on_range(OpKind::swapin, 1, 0x10)), "swap cache hit f2");
+	Snapshot s = km.snapshot();
+	EXPECT_EQ(s.folio(2)->refcount, 3);
+	EXPECT_FALSE(s.folio(2)->anon_exclusive[0]);
+	EXPECT_FALSE(s.proc(1)->ptes.at(0x10).writable);
+	/* refcount 3 > 1 + swapcache: copy; then 2, no swap entry left: reuse */
+	EXPECT_EQ(km.apply(on_range(OpKind::write, 0, 0x10)), "copied to f3");
+	EXPECT_EQ(km.apply(on_range(OpKind::write, 1, 0x10)), "reused");
+	EXPECT_EQ(km.snapshot().folio(2)->refcount, 1);
+}
+
+/* Seed 004: one set_pte_range() (one rmap batch) and one folio_ref_add() per folio. */
+TEST(KernelModel, FileFaultAroundBatchesPerFolio)
+{
+	KernelModel km(config());
+	km.apply(file_op("a", 8, 2));
+	Snapshot s = km.snapshot();
+	EXPECT_EQ(s.folio(1)->refcount, 4);     /* the page cache's */
+	EXPECT_FALSE(s.folio(1)->anon);
+	uint64_t before = km.costs().atomics;
+	km.apply(fault_file(0, 0x21, "a", 1, 6, false));
+	s = km.snapshot();
+	EXPECT_EQ(s.folio(1)->refcount, 7);
+	EXPECT_EQ(s.folio(1)->mapcount, 3);
+	EXPECT_EQ(s.folio(2)->mapcount, 3);
+	EXPECT_EQ(s.folio(2)->nr_pages_mapped, 3);
+	EXPECT_EQ(s.proc(0)->rss_file, 6);
+	EXPECT_EQ(s.proc(0)->ptes.at(0x21).page, 1u);
+	EXPECT_TRUE(s.proc(0)->ptes.at(0x21).writable);
+	/* per folio: try_get, 3 _mapcount, _nr_pages_mapped, _large_mapcount, ref_add, put */
+	EXPECT_EQ(km.costs().atomics - before, 2u * 8u);
+	EXPECT_FALSE(s.folio(1)->queued);
+}
+
+TEST(KernelModel, FileRmapOncePerBatchMutant)
+{
+	KernelModel km(config(9, Variant::v6_12, Arch::gather, Mutant::file_rmap_once_per_batch));
+	km.apply(file_op("a", 4, 2));
+	km.apply(fault_file(0, 0, "a", 0, 4, false));
+	FolioView f = *km.snapshot().folio(1);
+	EXPECT_EQ(f.mapcount, 1);
+	EXPECT_EQ(f.page_mapcount[1], 0);
+	EXPECT_EQ(f.refcount, 8);  /* the references are still per page */
+}
+
+TEST(KernelModel, PrivateFileWriteCopiesIntoAnonAndForkCopiesOnlyThen)
+{
+	KernelModel km(config());
+	km.apply(file_op("a", 4, 2));
+	km.apply(fault_file(0, 0x40, "a", 0, 4, true));
+	km.apply(fault_file(0, 0x50, "a", 0, 4, false));
+	km.apply(fork_op(0, 1));
+	Snapshot s = km.snapshot();
+	/* vma_needs_copy(): no anon_vma in either file VMA */
+	EXPECT_TRUE(s.proc(1)->ptes.empty());
+	EXPECT_FALSE(s.proc(0)->ptes.at(0x40).writable);
+	EXPECT_EQ(km.apply(on_range(OpKind::write, 0, 0x42)), "copied to f2");
+	s = km.snapshot();
+	EXPECT_EQ(s.proc(0)->rss_file, 7);
+	EXPECT_EQ(s.proc(0)->rss_anon, 1);
+	EXPECT_EQ(s.folio(1)->refcount, 4 + 7);
+	km.apply(fork_op(0, 2));
+	s = km.snapshot();
+	EXPECT_EQ(s.proc(2)->rss_file, 3);   /* the private VMA, now with an anon_vma */
+	EXPECT_EQ(s.proc(2)->rss_anon, 1);
+	EXPECT_EQ(s.folio(2)->refcount, 2);
+	EXPECT_EQ(s.proc(2)->ptes.count(0x50), 0u);
+}
+
+TEST(KernelModel, FileFolioSplitUnmapsWithoutRemap)
+{
+	KernelModel km(config());
+	km.apply(file_op("a", 4, 2));
+	km.apply(fault_file(0, 0, "a", 0, 4, false));
+	std::string note = km.apply(on_folio(OpKind::split, 1));
+	EXPECT_EQ(note, "split into 4 folios: f1,f2..f4");
+	Snapshot s = km.snapshot();
+	EXPECT_TRUE(s.proc(0)->ptes.empty());
+	EXPECT_EQ(s.proc(0)->rss_file, 0);
+	for (FolioId f = 1; f <= 4; f++) {
+		EXPECT_EQ(s.folio(f)->refcount, 1) << f;  /* the page cache's */
+		EXPECT_FALSE(s.folio(f)->anon);
+	}
+	km.apply(on_range(OpKind::read, 0, 2));
+	EXPECT_EQ(km.snapshot().proc(0)->ptes.at(2).folio, 3u);
+}
+
+TEST(KernelModel, MadvFreeThenReclaimDiscardsCleanFolio)
+{
+	GapWatcher w;
+	KernelModel km(config());
+	km.set_observer(&w);
+	km.apply(fault(0, 0x20, 4));
+	km.apply(on_range(OpKind::madv_free, 0, 0x20, 16));
+	EXPECT_TRUE(km.snapshot().folio(1)->lazyfree);
+	EXPECT_EQ(km.snapshot().folio(1)->order, 4u);
+	Op reclaim;
+	reclaim.kind = OpKind::reclaim;
+	EXPECT_EQ(km.apply(reclaim), "reclaim: f1 discarded");
+	Snapshot s = km.snapshot();
+	EXPECT_TRUE(s.folio(1)->freed);
+	EXPECT_EQ(s.proc(0)->rss_anon, 0);
+	EXPECT_LE(w.worst_gap, 0);
+	EXPECT_FALSE(w.freed_while_mapped);
+}
+
+TEST(KernelModel, MadvFreeSkipsBatchCheckMutant)
+{
+	for (Mutant m : {Mutant::none, Mutant::madv_free_skips_batch_check}) {
+		KernelModel km(config(9, Variant::v6_12, Arch::gather, m));
+		km.apply(fault(0, 0x20, 2));
+		km.apply(on_range(OpKind::munmap, 0, 0x23));
+		km.apply(on_range(OpKind::write, 0, 0x23));
+		km.apply(on_range(OpKind::madv_free, 0, 0x20, 4));
+		Snapshot s = km.snapshot();
+		if (m == Mutant::none) {
+			/* batch 3 < 4: split (page i of f1 -> f(2 + i)), all marked */
+			EXPECT_EQ(s.folio(1)->order, 0u);
+			EXPECT_TRUE(s.folio(2)->lazyfree);
+			EXPECT_TRUE(s.folio(3)->lazyfree);
+		} else {
+			/* 4 PTEs assumed, mapcount 3 != 4: everything skipped */
+			EXPECT_EQ(s.folio(1)->order, 2u);
+			EXPECT_FALSE(s.folio(2)->lazyfree);
+		}
+	}
 }
 
 } // namespace

@@ -59,7 +59,8 @@ TEST(TraceNames, VariantArchMutantInvariantRoundTrip)
 TEST(TraceNames, MutantCatalogue)
 {
 	const auto &cat = mutant_catalogue();
-	ASSERT_EQ(cat.size(), 9u);
+	/* the nine starter mutants, then the ones later paths added, in enum order */
+	ASSERT_GE(cat.size(), 9u);
 	std::set<std::string_view> names;
 	for (size_t i = 0; i < cat.size(); i++) {
 		const MutantInfo &m = cat[i];

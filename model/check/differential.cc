@@ -89,6 +89,7 @@ void Differ::folio(const FolioView &r, const FolioView &k)
 	field("pincount" + f, r.pincount, k.pincount);
 	field("maybe_pinned" + f, r.maybe_pinned, k.maybe_pinned);
 	field("partially_mapped" + f, r.partially_mapped, k.partially_mapped);
+	field("lazyfree" + f, r.lazyfree, k.lazyfree);
 
 	size_t pages = std::max(r.page_mapcount.size(), k.page_mapcount.size());
 	for (size_t i = 0; i < pages; i++) {
@@ -156,6 +157,20 @@ void Differ::proc(const ProcView &r, const ProcView &k)
 		      ri == r.pmds.end() ? "none" : pmd_text(ri->second),
 		      ki == k.pmds.end() ? "none" : pmd_text(ki->second));
 	}
+	vas.clear();
+	for (const auto &[va, e] : r.swap)
+		vas.insert(va);
+	for (const auto &[va, e] : k.swap)
+		vas.insert(va);
+	auto swap_text = [](const std::map<Va, SwapPteView> &m, Va va) {
+		auto it = m.find(va);
+		if (it == m.end())
+			return std::string("none");
+		return "slot " + std::to_string(it->second.slot) +
+		       (it->second.exclusive ? " exclusive" : "");
+	};
+	for (Va va : vas)
+		field("swap entry" + p + " " + hex(va), swap_text(r.swap, va), swap_text(k.swap, va));
 }
 
 std::string handle_pages(const HandleView &h)

@@ -112,6 +112,7 @@ std::optional<Value> observe_folio(const Snapshot &snap, const Observable &obs,
 		return Value::of(f->anon_exclusive[obs.page]);
 	case ObsKind::queued:           return Value::of(f->queued);
 	case ObsKind::partially_mapped: return Value::of(f->partially_mapped);
+	case ObsKind::lazyfree:         return Value::of(f->lazyfree);
 	case ObsKind::freed:            return Value::of(f->freed);
 	default:
 		break;
@@ -172,6 +173,7 @@ std::optional<Value> observe(const Snapshot &snap, const CostCounters &costs,
 	case ObsKind::anon_exclusive:
 	case ObsKind::queued:
 	case ObsKind::partially_mapped:
+	case ObsKind::lazyfree:
 	case ObsKind::freed:
 		return observe_folio(snap, obs, error);
 	case ObsKind::mapped:

@@ -68,16 +68,29 @@ void for_each_folio_run(const std::vector<HandleView::Page> &pages, bool unbatch
 } // namespace
 
 /*
+ * faultin_swap_entry - follow_page_pte() finds no present page at a swap
+ * PTE: faultin_page() runs the fault (FAULT_FLAG_WRITE for FOLL_WRITE), and
+ * the lookup is retried on the page do_swap_page() mapped.
+ */
+void KernelModel::State::faultin_swap_entry(ProcId p, Va va, bool write)
+{
+	if (swp_at(p, va))
+		do_swap_page(p, va, write);
+}
+
+/*
  * pin_user_pages - pin_user_pages_remote() of @nr pages from @va of @p:
- * MMF_HAS_PINNED is set; for each page, a write pin of a read-only mapping
- * takes the write fault, and a pin of an anon page that is not
- * AnonExclusive takes the unshare fault (gup_must_unshare()); then the
- * references are grabbed once per folio run. The pages array becomes the
- * handle.
+ * MMF_HAS_PINNED is set; for each page, a swap PTE is faulted in, a write
+ * pin of a read-only mapping takes the write fault, and the unshare fault
+ * is taken where gup_must_unshare() says so: an anon page that is not
+ * AnonExclusive, or (FOLL_LONGTERM without FOLL_WRITE) a page-cache page in
+ * a COW mapping; then the references are grabbed once per folio run. The
+ * pages array becomes the handle.
  *
  * Mutant pin_skips_unshare: gup_must_unshare() is always false.
  */
-HandleId KernelModel::State::pin_user_pages(ProcId p, Va va, uint64_t nr, bool write)
+HandleId KernelModel::State::pin_user_pages(ProcId p, Va va, uint64_t nr, bool write,
+					    bool longterm)
 {
 	KHandle h;
 	h.proc = p;
@@ -88,6 +101,7 @@ HandleId KernelModel::State::pin_user_pages(ProcId p, Va va, uint64_t nr, bool w
 		bool writable;
 		FolioId id;
 		uint32_t page;
+		faultin_swap_entry(p, a, write);
 		if (const KPmd *pmd = pmd_covering(p, a, &haddr)) {
 			writable = pmd->writable;
 			id = pmd->folio;
@@ -106,11 +120,16 @@ HandleId KernelModel::State::pin_user_pages(ProcId p, Va va, uint64_t nr, bool w
 			handle_write_fault(p, a, false);
 		else if (f.anon && !exclusive && !mutant(Mutant::pin_skips_unshare))
 			handle_write_fault(p, a, true);
+		else if (!f.anon && longterm && !find_vma(p, a).shared)
+			handle_write_fault(p, a, true);  /* R/O long-term pin: break COW early */
 
 		if (const KPmd *pmd = pmd_covering(p, a, &haddr))
 			h.pages.push_back({a, pmd->folio, static_cast<uint32_t>(a - haddr)});
 		else
 			h.pages.push_back({a, pte_at(p, a)->folio, pte_at(p, a)->page});
+		/* follow_page_pte(): FOLL_WRITE | FOLL_TOUCH dirties the folio */
+		if (write)
+			pte_mkdirty(p, a);
 	}
 
 	for_each_folio_run(h.pages, variant_unbatched(), [&](size_t i, size_t n) {
@@ -128,6 +147,7 @@ HandleId KernelModel::State::get_user_pages(ProcId p, Va va, uint64_t nr)
 	h.proc = p;
 	for (Va a = va; a < va + nr; a++) {
 		Va haddr;
+		faultin_swap_entry(p, a, false);
 		if (const KPmd *pmd = pmd_covering(p, a, &haddr))
 			h.pages.push_back({a, pmd->folio, static_cast<uint32_t>(a - haddr)});
 		else

@@ -75,6 +75,7 @@ bool KernelModel::State::folio_state_partially_mapped(const KFolio &f) const
  */
 void KernelModel::State::do_huge_pmd_anonymous_page(ProcId p, Va haddr)
 {
+	anon_vma_prepare(p, haddr);
 	FolioId id = folio_alloc(cfg.scope.pmd_order);
 	KFolio &f = folio(id);
 	folio_add_new_anon_rmap(f, true, true);
@@ -115,7 +116,7 @@ void KernelModel::State::__split_huge_pmd_locked(ProcId p, Va haddr)
 		folio_add_anon_rmap_ptes(f, 0, nr, exclusive);
 	mm.pmds.erase(haddr);
 	for (unsigned i = 0; i < nr; i++)
-		mm.ptes[haddr + i] = KPte{pmd.folio, i, pmd.writable};
+		mm.ptes[haddr + i] = KPte{pmd.folio, i, pmd.writable, pmd.clean};
 	folio_remove_rmap_pmd(f);
 	visible("__split_huge_pmd_locked: folio_remove_rmap_pmd", true);
 }
@@ -172,7 +173,7 @@ int KernelModel::State::copy_huge_pmd(ProcId src, ProcId dst, Va haddr)
 	}
 	mms[dst].rss[MM_ANONPAGES] += f.nr_pages();
 	spmd.writable = false;                     /* pmdp_set_wrprotect() */
-	mms[dst].pmds[haddr] = KPmd{spmd.folio, false};
+	mms[dst].pmds[haddr] = KPmd{spmd.folio, false, spmd.clean};
 	visible("copy_huge_pmd: PMD copied");
 	return 0;
 }
@@ -208,6 +209,7 @@ struct MigrationEntry {
 	uint32_t page;
 	bool writable;
 	bool exclusive;
+	bool clean;       /* !is_migration_entry_dirty() */
 };
 
 } // namespace
@@ -215,13 +217,17 @@ struct MigrationEntry {
 /*
  * split_folio - split_huge_page_to_list_to_order(folio, NULL, 0) with the
  * caller holding one reference:
- *  - can_split_folio(): refcount == mapcount + 1 (no pins, no GUP refs);
+ *  - can_split_folio(): refcount == mapcount + 1 + the page cache's nr
+ *    references for a page-cache folio (no pins, no GUP refs);
  *  - unmap_folio(): PMDs split with freeze (folio_try_share_anon_rmap_pmd),
  *    PTEs replaced by migration entries (try_to_migrate_one(): share,
  *    folio_remove_rmap_pte, folio_put), remembering write and exclusive bits;
+ *    a page-cache folio's PTEs are simply unmapped (try_to_unmap_one():
+ *    MM_FILEPAGES, folio_remove_rmap_pte, folio_put) and stay unmapped;
  *  - under split_queue_lock: folio_ref_freeze(1), off the deferred list;
  *  - __split_huge_page(): every page becomes an order-0 folio with one
- *    reference (tails named in page order);
+ *    reference, plus the page cache's for a page-cache folio (tails named
+ *    in page order, the page cache updated);
  *  - remap_page(): each migration entry becomes a PTE again
  *    (folio_get + folio_add_anon_rmap_pte, RMAP_EXCLUSIVE as remembered);
  *  - the tails' references are dropped: unmapped tails are freed. The head's
@@ -234,7 +240,9 @@ int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 		*note = "split failed: order 0 (-EINVAL)";
 		return -22;
 	}
-	if (fin._refcount != folio_mapcount(fin) + 1) {
+	const bool file = !fin.anon;
+	const long extra_pins = file || fin.swapcache ? fin.nr_pages() : 0;
+	if (fin._refcount != folio_mapcount(fin) + 1 + extra_pins) {
 		*note = "split failed: extra references or pins (-EAGAIN)";
 		return -11;
 	}
@@ -252,7 +260,8 @@ int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 			if (exclusive)
 				folio_try_share_anon_rmap_pmd(f);
 			for (unsigned i = 0; i < nr; i++)
-				entries.push_back({p, it->first + i, i, it->second.writable, exclusive});
+				entries.push_back({p, it->first + i, i, it->second.writable, exclusive,
+						   it->second.clean});
 			it = mms[p].pmds.erase(it);
 			folio_remove_rmap_pmd(f);
 			folio_put(f);
@@ -265,10 +274,19 @@ int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 			}
 			KFolio &f = folio(head);
 			uint32_t page = it->second.page;
+			if (file) {
+				it = mms[p].ptes.erase(it);
+				mms[p].rss[MM_FILEPAGES]--;
+				folio_remove_rmap_ptes(f, page, 1);
+				folio_put(f);
+				visible("try_to_unmap_one: page-cache PTE unmapped", true);
+				continue;
+			}
 			bool exclusive = f.pages[page].anon_exclusive;
 			if (exclusive)
 				folio_try_share_anon_rmap_pte(f, page);
-			entries.push_back({p, it->first, page, it->second.writable, exclusive});
+			entries.push_back({p, it->first, page, it->second.writable, exclusive,
+					   it->second.clean});
 			it = mms[p].ptes.erase(it);
 			folio_remove_rmap_ptes(f, page, 1);
 			folio_put(f);
@@ -294,17 +312,25 @@ int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 	std::vector<bool> exclusive_bits(nr);
 	for (unsigned i = 0; i < nr; i++)
 		exclusive_bits[i] = folio(head).pages[i].anon_exclusive;
+	const uint32_t mapping = folio(head).mapping;
+	const uint64_t index = folio(head).index;
 	for (unsigned i = 1; i < nr; i++) {
 		ids[i] = folio_alloc(0);
 		KFolio &t = folio(ids[i]);
-		t.anon = true;
+		t.anon = !file;
+		t.mapping = mapping;
+		t.index = index + i;
+		t._refcount = 1 + file;  /* page_ref_unfreeze(page_tail, 1 + …) */
 		t.pages[0].anon_exclusive = exclusive_bits[i];
+		t.lazyfree = folio(head).lazyfree;  /* PG_swapbacked is copied to tails */
+		if (file)
+			files[mapping - 1].i_pages[index + i] = ids[i];
 	}
 	{
 		KFolio &h = folio(head);
 		h.order = 0;
 		h.pages.resize(1);
-		h._refcount = 1;   /* folio_ref_unfreeze(folio, 1) */
+		h._refcount = 1 + file;   /* folio_ref_unfreeze(folio, 1 + …) */
 		h._entire_mapcount = -1;
 		h._large_mapcount = -1;
 		h._nr_pages_mapped = 0;
@@ -319,7 +345,7 @@ int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 		KFolio &f = folio(ids[e.page]);
 		folio_get(f);
 		folio_add_anon_rmap_ptes(f, 0, 1, e.exclusive);
-		mms[e.proc].ptes[e.va] = KPte{f.id, 0, e.writable};
+		mms[e.proc].ptes[e.va] = KPte{f.id, 0, e.writable, e.clean};
 		visible("remove_migration_pte: PTE restored");
 	}
 

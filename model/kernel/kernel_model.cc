@@ -14,6 +14,9 @@ KernelModel::KernelModel(const Config &cfg) : s_(std::make_unique<State>())
 	s_->cfg = cfg;
 	s_->owner = this;
 	s_->mms.emplace_back(); /* p0 exists at the start */
+	/* p0's one anonymous VMA covers the address space */
+	const Va space = cfg.scope.space_pages();
+	s_->mms[0].vmas[0] = KVma{0, space, true, false, 0, 0, false};
 }
 
 KernelModel::KernelModel(const KernelModel &o) : s_(std::make_unique<State>(*o.s_))
@@ -63,17 +66,28 @@ std::string KernelModel::apply(const Op &op)
 
 	s.queued_partial_this_op.clear();
 	switch (op.kind) {
-	case OpKind::fault_anon:
+	case OpKind::fault_anon: {
+		KVma anon;
+		anon.pgoff = op.va;
+		s.mmap_region(op.proc, op.va, op.va + (Va{1} << op.order), anon);
 		if (op.pmd)
 			s.do_huge_pmd_anonymous_page(op.proc, op.va);
 		else
 			s.do_anonymous_page(op.proc, op.va, op.order);
 		break;
+	}
+	case OpKind::file_create:
+		note = s.filemap_create(op.file, op.pages, op.order);
+		break;
+	case OpKind::fault_file:
+		s.fault_file(op.proc, op.va, s.file_number(op.file), op.index, op.pages,
+			     op.is_private);
+		break;
 	case OpKind::read:
-		/* No accounting: an unmapped VA would map the shared zeropage. */
+		note = s.handle_read_fault(op.proc, op.va);
 		break;
 	case OpKind::write:
-		note = s.handle_write_fault(op.proc, op.va, false);
+		note = s.handle_mm_fault_write(op.proc, op.va, false);
 		break;
 	case OpKind::fork:
 		if (s.mms.size() <= op.proc2)
@@ -84,8 +98,26 @@ std::string KernelModel::apply(const Op &op)
 	case OpKind::munmap:
 		s.zap_page_range(op.proc, op.va, op.va + op.pages);
 		break;
+	case OpKind::mprotect:
+		s.mprotect_fixup(op.proc, op.va, op.va + op.pages, op.ro);
+		break;
+	case OpKind::mremap:
+		s.move_vma(op.proc, op.va, op.pages, op.va2);
+		break;
+	case OpKind::swapout:
+		note = s.shrink_folio_list(op.folio);
+		break;
+	case OpKind::swapin:
+		note = s.do_swap_page(op.proc, op.va, false);
+		break;
+	case OpKind::madv_free:
+		note = s.madvise_free(op.proc, op.va, op.va + op.pages);
+		break;
+	case OpKind::reclaim:
+		note = s.reclaim_lazyfree();
+		break;
 	case OpKind::pin:
-		note = "pin" + std::to_string(s.pin_user_pages(op.proc, op.va, op.pages, op.write));
+		note = "pin" + std::to_string(s.pin_user_pages(op.proc, op.va, op.pages, op.write, op.longterm));
 		break;
 	case OpKind::unpin:
 		s.unpin_user_pages(op.handle);
@@ -204,6 +236,12 @@ const KPte *KernelModel::State::pte_at(ProcId p, Va va) const
 	return it == mms[p].ptes.end() ? nullptr : &it->second;
 }
 
+const KSwp *KernelModel::State::swp_at(ProcId p, Va va) const
+{
+	auto it = mms[p].swp.find(va);
+	return it == mms[p].swp.end() ? nullptr : &it->second;
+}
+
 const KPmd *KernelModel::State::pmd_covering(ProcId p, Va va, Va *haddr) const
 {
 	Va h = pmd_align(va);
@@ -241,6 +279,7 @@ Snapshot KernelModel::State::snapshot() const
 		v.maybe_pinned = folio_maybe_dma_pinned(f);
 		v.queued = f.on_deferred_list;
 		v.partially_mapped = f.partially_mapped;
+		v.lazyfree = f.lazyfree;
 		v.page_mapcount.resize(f.nr_pages());
 		v.anon_exclusive.resize(f.nr_pages());
 		for (unsigned i = 0; i < f.nr_pages(); i++) {
@@ -259,6 +298,8 @@ Snapshot KernelModel::State::snapshot() const
 			pv.ptes.emplace(va, PteView{pte.folio, pte.page, pte.writable});
 		for (const auto &[va, pmd] : mm.pmds)
 			pv.pmds.emplace(va, PmdView{pmd.folio, pmd.writable});
+		for (const auto &[va, e] : mm.swp)
+			pv.swap.emplace(va, SwapPteView{e.slot, e.exclusive});
 		pv.rss_anon = mm.rss[MM_ANONPAGES];
 		pv.rss_file = mm.rss[MM_FILEPAGES];
 		snap.procs.push_back(std::move(pv));

@@ -18,6 +18,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <string>
 #include <vector>
 
 namespace fc {
@@ -45,6 +46,11 @@ struct KFolio {
 	long _pincount = 0;
 	bool partially_mapped = false;  /* PG_partially_mapped */
 	bool on_deferred_list = false;  /* !list_empty(&folio->_deferred_list) */
+	uint32_t mapping = 0;           /* page cache: file number + 1; 0: none */
+	uint64_t index = 0;             /* folio->index: file page of page 0 */
+	bool swapcache = false;         /* PG_swapcache */
+	bool lazyfree = false;          /* !PG_swapbacked: MADV_FREE */
+	uint64_t swap = 0;              /* folio->swap: slot of page 0 */
 	std::vector<KPage> pages;
 
 	unsigned nr_pages() const { return 1u << order; }
@@ -55,21 +61,54 @@ struct KPte {
 	FolioId folio = 0;
 	uint32_t page = 0;
 	bool writable = false;
+	bool clean = false;   /* !pte_dirty(): cleaned by MADV_FREE, not written since */
 };
 
 struct KPmd {
 	FolioId folio = 0;
 	bool writable = false;
+	bool clean = false;
 };
 
-/* struct mm_struct with its single private anonymous VMA. */
+/* A swap PTE: swp_entry_t and pte_swp_exclusive(). */
+struct KSwp {
+	uint64_t slot = 0;
+	bool exclusive = false;
+};
+
+/*
+ * struct vm_area_struct - [@start, @end). Every VA of the address space
+ * lies in exactly one; a fresh anonymous VMA has vm_pgoff == start.
+ */
+struct KVma {
+	Va start = 0, end = 0;
+	bool write = true;              /* VM_WRITE */
+	bool shared = false;            /* VM_SHARED */
+	uint32_t file = 0;              /* vm_file: file number + 1; 0: anonymous */
+	uint64_t pgoff = 0;             /* vm_pgoff */
+	bool anon_vma = false;          /* vma->anon_vma != NULL */
+};
+
+/* struct mm_struct: page tables, VMAs, counters. */
 struct KMm {
 	bool exited = false;
 	bool has_pinned = false;        /* MMF_HAS_PINNED */
 	std::map<Va, KPte> ptes;
 	std::map<Va, KPmd> pmds;        /* keyed by the PMD-aligned VA */
+	std::map<Va, KSwp> swp;         /* swap PTEs */
+	std::map<Va, KVma> vmas;        /* keyed by vm_start */
 	long rss[2] = {0, 0};           /* MM_ANONPAGES, MM_FILEPAGES */
 };
+
+/* A file: struct address_space, i_pages as one folio id per index. */
+struct KFile {
+	std::string name;
+	unsigned order = 0;
+	std::vector<FolioId> i_pages;
+};
+
+/* include/linux/swap.h: swap_map[] flag for "in the swap cache". */
+inline constexpr int SWAP_HAS_CACHE = 0x40;
 
 enum { MM_ANONPAGES = 0, MM_FILEPAGES = 1 };
 
@@ -89,6 +128,9 @@ struct KernelModel::State {
 	std::vector<KMm> mms;                /* process id */
 	std::vector<KHandle> pins, refs;     /* handle id - 1 */
 	std::deque<FolioId> split_queue;     /* ds_queue->split_queue */
+	std::vector<KFile> files;            /* file number */
+	std::vector<int> swap_map;           /* si->swap_map[], one per slot */
+	std::map<uint64_t, FolioId> swap_cache; /* swapper_spaces: slot -> folio */
 	CostCounters costs;
 
 	/* Folios deferred_split_folio(…, true) touched in this operation. */
@@ -132,6 +174,8 @@ struct KernelModel::State {
 	int folio_try_dup_anon_rmap_pmd(KFolio &f, ProcId src);
 	int folio_try_share_anon_rmap_pte(KFolio &f, uint32_t page);
 	int folio_try_share_anon_rmap_pmd(KFolio &f);
+	void folio_add_file_rmap_ptes(KFolio &f, uint32_t page, unsigned nr);
+	void folio_dup_file_rmap_ptes(KFolio &f, uint32_t page, unsigned nr);
 
 	/* --- deferred split (mm/huge_memory.c): huge_memory.cc --- */
 	void deferred_split_folio(KFolio &f, bool partially_mapped);
@@ -151,20 +195,86 @@ struct KernelModel::State {
 	/* --- faults, fork, zap (mm/memory.c): memory.cc --- */
 	void do_anonymous_page(ProcId p, Va va, unsigned order);
 	std::string do_wp_page(ProcId p, Va va, bool unshare);
-	bool wp_can_reuse_anon_folio(const KFolio &f) const;
+	bool wp_can_reuse_anon_folio(KFolio &f);
 	std::string wp_page_copy(ProcId p, Va va, bool unshare);
 	std::string handle_write_fault(ProcId p, Va va, bool unshare);
+	std::string handle_mm_fault_write(ProcId p, Va va, bool unshare);
+	void pte_mkdirty(ProcId p, Va va);
+	std::string handle_read_fault(ProcId p, Va va);
+	std::string do_swap_page(ProcId p, Va va, bool write);
+	std::string do_read_fault(ProcId p, Va va);
+	std::string do_cow_fault(ProcId p, Va va);
 	unsigned folio_pte_batch(ProcId p, Va va, Va end) const;
+	unsigned __folio_pte_batch(ProcId p, Va va, Va end) const;
+	bool vma_needs_copy(const KVma &vma) const;
 	void copy_page_range(ProcId src, ProcId dst);
 	void copy_pte_range(ProcId src, ProcId dst, Va addr, Va end);
 	void zap_page_range(ProcId p, Va start, Va end);
+	void unmap_single_vma(ProcId p, Va start, Va end, struct MmuGather &tlb);
 	void zap_pte_range(ProcId p, Va addr, Va end, struct MmuGather &tlb);
 	void zap_present_ptes(ProcId p, Va addr, unsigned nr, struct MmuGather &tlb);
+	void zap_nonpresent_pte(ProcId p, Va addr);
+	void tlb_finish_mmu(struct MmuGather &tlb);
+
+	/* --- VMAs (mm/mmap.c, mm/vma.c): mmap.cc --- */
+	KVma &find_vma(ProcId p, Va va);
+	const KVma &find_vma(ProcId p, Va va) const;
+	void split_vma(ProcId p, Va addr);
+	void vma_merge(ProcId p);
+	void mmap_region(ProcId p, Va start, Va end, const KVma &proto);
+	void anon_vma_prepare(ProcId p, Va va);
+
+	/* --- mm/mprotect.c: mprotect.cc --- */
+	void mprotect_fixup(ProcId p, Va start, Va end, bool ro);
+	void change_protection(ProcId p, const KVma &vma, Va start, Va end);
+	bool can_change_pte_writable(const KVma &vma, const KPte &pte) const;
+
+	/* --- mm/mremap.c: mremap.cc --- */
+	void move_vma(ProcId p, Va old_addr, uint64_t nr, Va new_addr);
+	void move_page_tables(ProcId p, Va old_addr, uint64_t nr, Va new_addr);
+
+	/* --- MADV_FREE (mm/madvise.c): madvise.cc --- */
+	std::string madvise_free(ProcId p, Va start, Va end);
+	bool madvise_free_huge_pmd(ProcId p, Va haddr, Va addr, Va next);
+	void madvise_free_pte_range(ProcId p, Va addr, Va end, unsigned *marked);
+	bool folio_likely_mapped_shared(const KFolio &f) const;
+	void folio_mark_lazyfree(KFolio &f);
+	std::string reclaim_lazyfree();
+
+	/* --- page cache (mm/filemap.c): filemap.cc --- */
+	std::string filemap_create(const std::string &name, uint64_t pages, unsigned order);
+	uint32_t file_number(const std::string &name) const;
+	KFolio &filemap_get_folio(uint32_t file, uint64_t index);
+	void fault_file(ProcId p, Va va, uint32_t file, uint64_t index, uint64_t nr, bool priv);
+	void filemap_map_pages(ProcId p, Va start, Va end);
+	void set_pte_range(ProcId p, KFolio &f, uint32_t page, unsigned nr, Va addr, bool write);
+
+	/* --- swap (mm/swap_state.c, mm/swapfile.c): swap.cc --- */
+	void add_to_swap(KFolio &f);
+	void delete_from_swap_cache(KFolio &f);
+	bool folio_swapped(const KFolio &f) const;
+	bool folio_free_swap(KFolio &f);
+	void free_swap_cache(KFolio &f);
+	void swap_duplicate(uint64_t slot);
+	void swap_free(uint64_t slot);
+	void free_swap_and_cache(uint64_t slot);
+	KFolio *swap_cache_get_folio(uint64_t slot);
+	FolioId read_swap_cache_async(uint64_t slot);
+
+	/* --- reclaim (mm/vmscan.c, mm/rmap.c): vmscan.cc --- */
+	std::string shrink_folio_list(FolioId id);
+	std::string shrink_folio(FolioId id);
+	std::string pageout_folio(FolioId id);
+	bool try_to_unmap(KFolio &f, std::string *why);
+	bool try_to_unmap_one(KFolio &f, ProcId p, std::string *why);
+	bool try_to_unmap_one_lazyfree(KFolio &f, ProcId p, std::string *why);
+	bool folio_mapped(const KFolio &f) const;
 
 	/* --- GUP (mm/gup.c): gup.cc --- */
 	void try_grab_folio(KFolio &f, long refs, bool pin);
 	void gup_put_folio(KFolio &f, long refs, bool pin);
-	HandleId pin_user_pages(ProcId p, Va va, uint64_t nr, bool write);
+	void faultin_swap_entry(ProcId p, Va va, bool write);
+	HandleId pin_user_pages(ProcId p, Va va, uint64_t nr, bool write, bool longterm);
 	HandleId get_user_pages(ProcId p, Va va, uint64_t nr);
 	void unpin_user_pages(HandleId h);
 	void put_user_pages(HandleId h);
@@ -172,6 +282,7 @@ struct KernelModel::State {
 	/* --- helpers on page tables --- */
 	const KPte *pte_at(ProcId p, Va va) const;
 	const KPmd *pmd_covering(ProcId p, Va va, Va *haddr) const;
+	const KSwp *swp_at(ProcId p, Va va) const;
 };
 
 /*

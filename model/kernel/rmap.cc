@@ -61,34 +61,75 @@ void KernelModel::State::folio_add_new_anon_rmap(KFolio &f, bool exclusive, bool
 }
 
 /*
+ * __folio_add_rmap_ptes - __folio_add_rmap() with RMAP_LEVEL_PTE: increment
+ * each page's _mapcount, add the pages that became mapped to
+ * _nr_pages_mapped in one atomic, and add @nr to _large_mapcount.
+ */
+static void __folio_add_rmap_ptes(KernelModel::State &s, KFolio &f, uint32_t page, unsigned nr)
+{
+	if (!f.large()) {
+		s.atomic_rmw();
+		f.pages[0]._mapcount++;
+		return;
+	}
+	long first = 0;
+	for (unsigned i = 0; i < nr; i++) {
+		s.atomic_rmw();
+		if (++f.pages[page + i]._mapcount == 0)
+			first++;
+	}
+	if (first) {
+		s.atomic_rmw();
+		f._nr_pages_mapped += first;
+	}
+	s.atomic_rmw();
+	f._large_mapcount += nr;
+}
+
+/*
  * folio_add_anon_rmap_ptes - __folio_add_anon_rmap() with RMAP_LEVEL_PTE:
- * __folio_add_rmap() increments each page's _mapcount, adds the pages that
- * became mapped to _nr_pages_mapped in one atomic, and adds @nr to
- * _large_mapcount; RMAP_EXCLUSIVE sets PageAnonExclusive on every page.
+ * __folio_add_rmap(), and RMAP_EXCLUSIVE sets PageAnonExclusive on every
+ * page.
  */
 void KernelModel::State::folio_add_anon_rmap_ptes(KFolio &f, uint32_t page, unsigned nr,
 						  bool exclusive)
 {
-	if (!f.large()) {
-		atomic_rmw();
-		f.pages[0]._mapcount++;
-	} else {
-		long first = 0;
-		for (unsigned i = 0; i < nr; i++) {
-			atomic_rmw();
-			if (++f.pages[page + i]._mapcount == 0)
-				first++;
-		}
-		if (first) {
-			atomic_rmw();
-			f._nr_pages_mapped += first;
-		}
-		atomic_rmw();
-		f._large_mapcount += nr;
-	}
+	__folio_add_rmap_ptes(*this, f, page, nr);
 	if (exclusive)
 		for (unsigned i = 0; i < nr; i++)
 			f.pages[page + i].anon_exclusive = true;
+}
+
+/*
+ * folio_add_file_rmap_ptes - __folio_add_file_rmap() with RMAP_LEVEL_PTE:
+ * the same counters for a page-cache folio, once for the whole batch
+ * set_pte_range() maps (seed 004).
+ *
+ * Mutant file_rmap_once_per_batch: the batch is counted as one mapping of
+ * its first page.
+ */
+void KernelModel::State::folio_add_file_rmap_ptes(KFolio &f, uint32_t page, unsigned nr)
+{
+	__folio_add_rmap_ptes(*this, f, page, mutant(Mutant::file_rmap_once_per_batch) ? 1 : nr);
+}
+
+/*
+ * folio_dup_file_rmap_ptes - __folio_dup_file_rmap() (fork): the pages are
+ * mapped already, so only the per-page and large mapcounts grow.
+ */
+void KernelModel::State::folio_dup_file_rmap_ptes(KFolio &f, uint32_t page, unsigned nr)
+{
+	if (!f.large()) {
+		atomic_rmw();
+		f.pages[0]._mapcount++;
+		return;
+	}
+	for (unsigned i = 0; i < nr; i++) {
+		atomic_rmw();
+		f.pages[page + i]._mapcount++;
+	}
+	atomic_rmw();
+	f._large_mapcount += nr;
 }
 
 /* folio_add_anon_rmap_pmd - __folio_add_rmap() with RMAP_LEVEL_PMD. */
@@ -232,10 +273,12 @@ int KernelModel::State::folio_try_dup_anon_rmap_pmd(KFolio &f, ProcId src)
  * folio_try_share_anon_rmap_pte - __folio_try_share_anon_rmap(): clear
  * PageAnonExclusive before a PTE is replaced by a swap or migration entry;
  * fails (-EBUSY) when the folio may be pinned.
+ *
+ * Mutant swapout_ignores_pin: maybe-pinned folios are shared as well.
  */
 int KernelModel::State::folio_try_share_anon_rmap_pte(KFolio &f, uint32_t page)
 {
-	if (folio_maybe_dma_pinned(f))
+	if (folio_maybe_dma_pinned(f) && !mutant(Mutant::swapout_ignores_pin))
 		return -16;
 	f.pages[page].anon_exclusive = false;
 	return 0;
@@ -243,7 +286,7 @@ int KernelModel::State::folio_try_share_anon_rmap_pte(KFolio &f, uint32_t page)
 
 int KernelModel::State::folio_try_share_anon_rmap_pmd(KFolio &f)
 {
-	if (folio_maybe_dma_pinned(f))
+	if (folio_maybe_dma_pinned(f) && !mutant(Mutant::swapout_ignores_pin))
 		return -16;
 	f.pages[0].anon_exclusive = false;
 	return 0;

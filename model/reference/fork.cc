@@ -35,12 +35,13 @@ FolioId ReferenceModel::State::copy_pte(ProcId p, ProcId q, Va va)
 	if (f.anon && f.anon_exclusive[pte.page] && needs_cow_for_dma(p, pte.folio)) {
 		FolioId id = folio_alloc(0);   /* moves folios: f is stale now */
 		folio(id).anon_exclusive[0] = true;
-		procs[q].ptes[va] = RPte{id, 0, true};
+		/* maybe_mkwrite(): writable if the VMA is */
+		procs[q].ptes[va] = RPte{id, 0, !vma_at(p, va).ro};
 		return id;
 	}
 	folio(pte.folio).anon_exclusive[pte.page] = false;
 	pte.writable = false;
-	procs[q].ptes[va] = RPte{pte.folio, pte.page, false};
+	procs[q].ptes[va] = RPte{pte.folio, pte.page, false, pte.clean};
 	return 0;
 }
 
@@ -61,14 +62,16 @@ bool ReferenceModel::State::copy_pmd(ProcId p, ProcId q, Va haddr)
 	}
 	f.anon_exclusive[0] = false;
 	pmd.writable = false;
-	procs[q].pmds[haddr] = RPmd{pmd.folio, false};
+	procs[q].pmds[haddr] = RPmd{pmd.folio, false, pmd.clean};
 	return true;
 }
 
 /*
  * fork - create process @q (the next number) from @p, walking @p's page
- * tables in VA order, one PMD-sized block at a time. @q starts without
- * MMF_HAS_PINNED. Returns the children's copies, if any, as a note.
+ * tables in VA order, one PMD-sized block at a time. @q gets @p's VMAs but
+ * only the entries of those vma_needs_copy() allows; a swap entry is shared
+ * and loses its exclusive bit in both (copy_nonpresent_pte()). @q starts
+ * without MMF_HAS_PINNED. Returns the children's copies, if any, as a note.
  */
 std::string ReferenceModel::State::fork(ProcId p, ProcId q)
 {
@@ -76,6 +79,7 @@ std::string ReferenceModel::State::fork(ProcId p, ProcId q)
 
 	procs.resize(q + 1);
 	procs[q] = RProc{};
+	procs[q].vmas = procs[p].vmas;
 	for (Va block = 0; block < space(); block += pmd_nr()) {
 		if (procs[p].pmds.count(block) && copy_pmd(p, q, block))
 			continue;
@@ -83,10 +87,18 @@ std::string ReferenceModel::State::fork(ProcId p, ProcId q)
 		std::vector<Va> vas;
 		for (auto it = procs[p].ptes.lower_bound(block);
 		     it != procs[p].ptes.end() && it->first < end; ++it)
-			vas.push_back(it->first);
+			if (vma_needs_copy(p, it->first))
+				vas.push_back(it->first);
 		for (Va va : vas)
 			if (FolioId id = copy_pte(p, q, va))
 				copies.push_back(id);
+		for (auto it = procs[p].swp.lower_bound(block);
+		     it != procs[p].swp.end() && it->first < end; ++it) {
+			if (!vma_needs_copy(p, it->first))
+				continue;
+			it->second.exclusive = false;
+			procs[q].swp[it->first] = it->second;
+		}
 	}
 
 	if (copies.empty())

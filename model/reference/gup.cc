@@ -11,13 +11,16 @@ namespace fc {
 
 /*
  * pin - pin_user_pages() of @nr pages from @va: @p gets MMF_HAS_PINNED;
- * per page in VA order, a write pin of a read-only mapping takes the write
- * fault, and a pin of an anon page that is not AnonExclusive takes the
- * unshare fault (gup_must_unshare(); for a PMD the head page's bit counts,
- * as follow_huge_pmd() checks pmd_page()). The handle then holds the pages
- * mapped after those faults.
+ * per page in VA order, a swap entry is faulted in first (a write fault for
+ * a write pin), a write pin of a read-only mapping takes the write fault,
+ * and gup_must_unshare() asks for the unshare fault: for an anon page that
+ * is not AnonExclusive (for a PMD the head page's bit counts, as
+ * follow_huge_pmd() checks pmd_page()), and for a page-cache page in a
+ * private (COW) mapping pinned read-only and long-term, whose COW is
+ * broken early. The handle then holds the pages mapped after those faults.
+ * A write pin dirties the pages (FOLL_TOUCH).
  */
-std::string ReferenceModel::State::pin(ProcId p, Va va, uint64_t nr, bool write)
+std::string ReferenceModel::State::pin(ProcId p, Va va, uint64_t nr, bool write, bool longterm)
 {
 	RHandle h;
 	std::string faults;
@@ -28,20 +31,29 @@ std::string ReferenceModel::State::pin(ProcId p, Va va, uint64_t nr, bool write)
 		FolioId id;
 		uint32_t page;
 		bool writable;
+		std::string note;
+		if (swp_at(p, a))
+			note = swapin(p, a, write);
 		lookup(p, a, &id, &page, &writable);
 		bool on_pmd = pmd_covering(p, a, nullptr) != nullptr;
 		bool exclusive = folio(id).anon_exclusive[on_pmd ? 0 : page];
 
-		std::string note;
+		std::string fault;
 		if (write && !writable)
-			note = write_fault(p, a, false);
+			fault = write_fault(p, a, false);
 		else if (folio(id).anon && !exclusive)
-			note = write_fault(p, a, true);
+			fault = write_fault(p, a, true);
+		else if (!folio(id).anon && longterm && !vma_at(p, a).shared)
+			fault = write_fault(p, a, true);
+		if (!fault.empty())
+			note += (note.empty() ? "" : "; ") + fault;
 		if (!note.empty())
 			faults += " " + ref_hex(a) + ": " + note + ";";
 
 		lookup(p, a, &id, &page, &writable);
 		h.pages.push_back(HandleView::Page{a, id, page});
+		if (write)
+			dirty_pte(p, a);   /* FOLL_TOUCH: folio_mark_dirty() */
 	}
 	pins.push_back(std::move(h));
 
@@ -53,7 +65,10 @@ std::string ReferenceModel::State::pin(ProcId p, Va va, uint64_t nr, bool write)
 	return out;
 }
 
-/* get - get_user_pages() with FOLL_GET: no unshare, just hold the pages. */
+/*
+ * get - get_user_pages() with FOLL_GET: no unshare, just hold the pages,
+ * swapped-in by a read fault where a swap entry is.
+ */
 std::string ReferenceModel::State::get(ProcId p, Va va, uint64_t nr)
 {
 	RHandle h;
@@ -63,6 +78,8 @@ std::string ReferenceModel::State::get(ProcId p, Va va, uint64_t nr)
 		FolioId id;
 		uint32_t page;
 		bool writable;
+		if (swp_at(p, a))
+			swapin(p, a, false);
 		lookup(p, a, &id, &page, &writable);
 		h.pages.push_back(HandleView::Page{a, id, page});
 	}

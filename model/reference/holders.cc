@@ -12,13 +12,15 @@
 namespace fc {
 
 namespace {
-enum class Holder { pte, pmd, pin, ref };
+enum class Holder { pte, pmd, pin, ref, cache };
 } // namespace
 
 /*
  * for_each_holder - call @fn(folio, page, kind) once for every holder in
  * the world: each PTE and PMD of each process (an exited process has none),
- * each page of each live pin and reference handle.
+ * each page of each live pin and reference handle, each page the page cache
+ * of a file or the swap cache holds. A swap entry holds no folio: it names a
+ * swap slot, and the swap cache holds the folio of that slot, if any.
  */
 template <typename Fn>
 void ReferenceModel::State::for_each_holder(Fn fn) const
@@ -37,6 +39,11 @@ void ReferenceModel::State::for_each_holder(Fn fn) const
 		if (!h.released)
 			for (const HandleView::Page &pg : h.pages)
 				fn(pg.folio, pg.page, Holder::ref);
+	for (const RFile &file : files)
+		for (const RCachedPage &pg : file.cache)
+			fn(pg.folio, pg.page, Holder::cache);
+	for (const auto &[slot, pg] : swap_cache)
+		fn(pg.folio, pg.page, Holder::cache);
 }
 
 namespace {
@@ -55,6 +62,9 @@ void add_holder(Holders &h, uint32_t page, Holder kind)
 		break;
 	case Holder::ref:
 		h.refs++;
+		break;
+	case Holder::cache:
+		h.cache++;
 		break;
 	}
 }
@@ -95,14 +105,15 @@ std::vector<Holders> ReferenceModel::State::count_holders() const
 
 /*
  * derived_refcount - one reference per PTE and per PMD, one per FOLL_GET
- * page, and per pinned page one (large folio) or GUP_PIN_COUNTING_BIAS
- * (order 0) as try_grab_folio() takes them.
+ * page, per pinned page one (large folio) or GUP_PIN_COUNTING_BIAS
+ * (order 0) as try_grab_folio() takes them, and one per page in the page
+ * cache or the swap cache (folio_ref_add(folio, nr) when a folio is added).
  */
 long derived_refcount(const RFolio &f, const Holders &h)
 {
 	long pins = sum(h.pins);
 	long per_pin = f.large() ? 1 : kGupPinCountingBias;
-	return sum(h.ptes) + h.pmds + pins * per_pin + h.refs;
+	return sum(h.ptes) + h.pmds + pins * per_pin + h.refs + h.cache;
 }
 
 /* derived_mapcount - folio_mapcount(): every PTE and every PMD mapping it. */

@@ -24,29 +24,6 @@ std::string pages_of_order(unsigned order)
 	return std::to_string(nr) + (nr == 1 ? " page" : " pages");
 }
 
-/* The statements of a later issue, by the keyword a trace spells them with. */
-const char *not_modelled_yet(OpKind kind)
-{
-	switch (kind) {
-	case OpKind::file_create:
-		return "file";
-	case OpKind::fault_file:
-		return "fault file=";
-	case OpKind::madv_free:
-		return "madv_free";
-	case OpKind::mremap:
-		return "mremap";
-	case OpKind::mprotect:
-		return "mprotect";
-	case OpKind::swapout:
-		return "swapout";
-	case OpKind::swapin:
-		return "swapin";
-	default:
-		return nullptr;
-	}
-}
-
 } // namespace
 
 /* @p exists and has not exited. */
@@ -89,14 +66,137 @@ Verdict ReferenceModel::State::check_proc_range(ProcId p, Va va,
 	return check_range(va, pages);
 }
 
-/* GUP walks only present pages: every page of the range mapped. */
+/*
+ * GUP needs every page of the range mapped or swapped out (it faults swap
+ * entries in); foliocheck does not fault in pages that were never mapped.
+ */
 Verdict ReferenceModel::State::check_mapped(const char *what, ProcId p, Va va,
 					    uint64_t pages) const
 {
 	for (Va a = va; a < va + pages; a++)
-		if (!lookup(p, a, nullptr, nullptr, nullptr))
+		if (!occupied(p, a))
 			return reject(std::string(what) + " needs every page mapped: " +
 				      ref_proc(p) + " " + ref_hex(a) + " is not");
+	return std::nullopt;
+}
+
+/* Nothing (PTE, PMD or swap entry) in [va, va + pages) of @p. */
+Verdict ReferenceModel::State::check_unmapped(ProcId p, Va va, uint64_t pages) const
+{
+	for (Va a = va; a < va + pages; a++)
+		if (occupied(p, a))
+			return reject(ref_proc(p) + " " + ref_hex(a) + " is already mapped" +
+				      (swp_at(p, a) ? " (swap entry)" : ""));
+	return std::nullopt;
+}
+
+/* A write access to a read-only VMA would be SIGSEGV, a write pin -EFAULT. */
+Verdict ReferenceModel::State::check_writable_vma(ProcId p, Va va, uint64_t pages) const
+{
+	for (Va a = va; a < va + pages; a++)
+		if (vma_at(p, a).ro)
+			return reject(ref_proc(p) + " " + ref_hex(a) +
+				      " is read-only (mprotect): a write would fault with SIGSEGV");
+	return std::nullopt;
+}
+
+/*
+ * check_mremap - both ranges inside the address space, not overlapping
+ * (mremap() returns -EINVAL), and nothing mapped at the destination: the
+ * kernel would unmap it first (MREMAP_FIXED), foliocheck asks the trace to
+ * do so explicitly.
+ */
+Verdict ReferenceModel::State::check_mremap(const Op &op) const
+{
+	if (Verdict v = check_proc_range(op.proc, op.va, op.pages))
+		return v;
+	if (Verdict v = check_range(op.va2, op.pages))
+		return v;
+	if (op.va < op.va2 + op.pages && op.va2 < op.va + op.pages)
+		return reject("mremap: source " + ref_hex(op.va) + "+" + std::to_string(op.pages) +
+			      " and destination " + ref_hex(op.va2) + " overlap");
+	for (Va a = op.va2; a < op.va2 + op.pages; a++)
+		if (occupied(op.proc, a))
+			return reject("mremap: destination " + ref_proc(op.proc) + " " + ref_hex(a) +
+				      " is mapped; munmap it first");
+	return std::nullopt;
+}
+
+/*
+ * check_file - a new name; folios of an order a PTE-mapped anon folio could
+ * have (no PMD-mapped page cache); a whole number of folios, no more pages
+ * than the address space.
+ */
+Verdict ReferenceModel::State::check_file(const Op &op) const
+{
+	const Scope &scope = cfg.scope;
+	if (find_file(op.file))
+		return reject("file " + op.file + " already exists");
+	if (op.order > scope.max_order)
+		return reject("order=" + std::to_string(op.order) + " exceeds max_order " +
+			      std::to_string(scope.max_order));
+	if (op.order >= scope.pmd_order)
+		return reject("order=" + std::to_string(op.order) + " is not below pmd_order " +
+			      std::to_string(scope.pmd_order) +
+			      ": page-cache folios are PTE-mapped only");
+	if (op.pages == 0 || op.pages > space())
+		return reject("file " + op.file + ": pages=" + std::to_string(op.pages) +
+			      " must be 1.." + std::to_string(space()));
+	if (op.pages & ((uint64_t{1} << op.order) - 1))
+		return reject("file " + op.file + ": pages=" + std::to_string(op.pages) +
+			      " is not a multiple of the folio size (" + pages_of_order(op.order) +
+			      ")");
+	return std::nullopt;
+}
+
+/* check_fault_file - a known file, the pages inside it, the range unmapped. */
+Verdict ReferenceModel::State::check_fault_file(const Op &op) const
+{
+	if (Verdict v = check_proc_range(op.proc, op.va, op.pages))
+		return v;
+	std::optional<uint32_t> file = find_file(op.file);
+	if (!file)
+		return reject("no file named " + op.file);
+	uint64_t size = files[*file].cache.size();
+	if (op.index >= size || op.pages > size - op.index)
+		return reject("file " + op.file + " has " + std::to_string(size) +
+			      " pages: index=" + std::to_string(op.index) + " pages=" +
+			      std::to_string(op.pages) + " is beyond its end");
+	return check_unmapped(op.proc, op.va, op.pages);
+}
+
+/* check_swapout - a live anon folio (page-cache folios are not swapped). */
+Verdict ReferenceModel::State::check_swapout(const Op &op) const
+{
+	if (Verdict v = check_split(op))
+		return v;
+	if (!folio(op.folio).anon)
+		return reject(ref_folio(op.folio) +
+			      " is a page-cache folio: only anon folios are swapped out");
+	return std::nullopt;
+}
+
+/* check_madv_free - MADV_FREE works on anonymous VMAs only (-EINVAL). */
+Verdict ReferenceModel::State::check_madv_free(const Op &op) const
+{
+	if (Verdict v = check_proc_range(op.proc, op.va, op.pages))
+		return v;
+	for (Va a = op.va; a < op.va + op.pages; a++)
+		if (vma_at(op.proc, a).file)
+			return reject("madv_free needs anonymous memory: " + ref_proc(op.proc) + " " +
+				      ref_hex(a) + " is in a file mapping (-EINVAL)");
+	return std::nullopt;
+}
+
+/* check_swapin - a swap entry at the VA. */
+Verdict ReferenceModel::State::check_swapin(const Op &op) const
+{
+	if (Verdict v = check_live_proc(op.proc))
+		return v;
+	if (Verdict v = check_in_space(op.proc, op.va))
+		return v;
+	if (!swp_at(op.proc, op.va))
+		return reject(ref_proc(op.proc) + " " + ref_hex(op.va) + " holds no swap entry");
 	return std::nullopt;
 }
 
@@ -130,7 +230,7 @@ Verdict ReferenceModel::State::check_fault_anon(const Op &op) const
 	if (Verdict v = check_range(op.va, nr))
 		return v;
 	for (Va a = op.va; a < op.va + nr; a++) {
-		if (!lookup(op.proc, a, nullptr, nullptr, nullptr))
+		if (!occupied(op.proc, a))
 			continue;
 		std::string range = ref_hex(op.va);
 		if (nr > 1)
@@ -197,23 +297,40 @@ Verdict ReferenceModel::State::check_split(const Op &op) const
 /* check - the reason @op may not run now, or nothing. */
 std::optional<Rejection> ReferenceModel::State::check(const Op &op) const
 {
-	if (const char *name = not_modelled_yet(op.kind))
-		return reject(std::string("statement '") + name + "' is not modelled yet");
-
 	switch (op.kind) {
 	case OpKind::fault_anon:
 		return check_fault_anon(op);
 	case OpKind::read:
-	case OpKind::write:
 		if (Verdict v = check_live_proc(op.proc))
 			return v;
 		return check_in_space(op.proc, op.va);
+	case OpKind::write:
+		if (Verdict v = check_live_proc(op.proc))
+			return v;
+		if (Verdict v = check_in_space(op.proc, op.va))
+			return v;
+		return check_writable_vma(op.proc, op.va, 1);
 	case OpKind::fork:
 		return check_fork(op);
 	case OpKind::munmap:
+	case OpKind::mprotect:
 		return check_proc_range(op.proc, op.va, op.pages);
+	case OpKind::mremap:
+		return check_mremap(op);
+	case OpKind::file_create:
+		return check_file(op);
+	case OpKind::fault_file:
+		return check_fault_file(op);
+	case OpKind::swapout:
+		return check_swapout(op);
+	case OpKind::swapin:
+		return check_swapin(op);
+	case OpKind::madv_free:
+		return check_madv_free(op);
 	case OpKind::pin:
-		return check_gup("pin", op);
+		if (Verdict v = check_gup("pin", op))
+			return v;
+		return op.write ? check_writable_vma(op.proc, op.va, op.pages) : std::nullopt;
 	case OpKind::get:
 		return check_gup("get", op);
 	case OpKind::unpin:
@@ -227,6 +344,7 @@ std::optional<Rejection> ReferenceModel::State::check(const Op &op) const
 	case OpKind::exit:
 		return check_live_proc(op.proc);
 	case OpKind::shrink:
+	case OpKind::reclaim:
 	case OpKind::expect:
 		return std::nullopt;
 	default:

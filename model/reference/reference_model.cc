@@ -73,8 +73,15 @@ std::string ReferenceModel::apply(const Op &op)
 	case OpKind::fault_anon:
 		s.fault_anon(op.proc, op.va, op.order, op.pmd);
 		break;
+	case OpKind::file_create:
+		note = s.file_create(op.file, op.pages, op.order);
+		break;
+	case OpKind::fault_file:
+		s.fault_file(op.proc, op.va, *s.find_file(op.file), op.index, op.pages,
+			     op.is_private);
+		break;
 	case OpKind::read:
-		/* An unmapped VA would map the shared zeropage: no folio. */
+		note = s.read_fault(op.proc, op.va);
 		break;
 	case OpKind::write:
 		note = s.write_fault(op.proc, op.va, false);
@@ -85,8 +92,26 @@ std::string ReferenceModel::apply(const Op &op)
 	case OpKind::munmap:
 		s.zap_range(op.proc, op.va, op.va + op.pages);
 		break;
+	case OpKind::mprotect:
+		s.mprotect(op.proc, op.va, op.pages, op.ro);
+		break;
+	case OpKind::mremap:
+		s.mremap(op.proc, op.va, op.pages, op.va2);
+		break;
+	case OpKind::swapout:
+		note = s.swapout(op.folio);
+		break;
+	case OpKind::swapin:
+		note = s.swapin(op.proc, op.va, false);
+		break;
+	case OpKind::madv_free:
+		note = s.madv_free(op.proc, op.va, op.pages);
+		break;
+	case OpKind::reclaim:
+		note = s.reclaim();
+		break;
 	case OpKind::pin:
-		note = s.pin(op.proc, op.va, op.pages, op.write);
+		note = s.pin(op.proc, op.va, op.pages, op.write, op.longterm);
 		break;
 	case OpKind::unpin:
 		s.release(s.pins[op.handle - 1]);
@@ -138,6 +163,31 @@ const RPmd *ReferenceModel::State::pmd_covering(ProcId p, Va va, Va *haddr) cons
 	if (haddr)
 		*haddr = h;
 	return &it->second;
+}
+
+const RSwp *ReferenceModel::State::swp_at(ProcId p, Va va) const
+{
+	auto it = procs[p].swp.find(va);
+	return it == procs[p].swp.end() ? nullptr : &it->second;
+}
+
+bool ReferenceModel::State::occupied(ProcId p, Va va) const
+{
+	return lookup(p, va, nullptr, nullptr, nullptr) || swp_at(p, va);
+}
+
+/* folio_mapped - some PTE or PMD of some process maps a page of @f. */
+bool ReferenceModel::State::folio_mapped(FolioId f) const
+{
+	for (const RProc &proc : procs) {
+		for (const auto &[va, pte] : proc.ptes)
+			if (pte.folio == f)
+				return true;
+		for (const auto &[va, pmd] : proc.pmds)
+			if (pmd.folio == f)
+				return true;
+	}
+	return false;
 }
 
 /* lookup - what @p maps at @va; any out-parameter may be null. */
@@ -195,6 +245,7 @@ Snapshot ReferenceModel::State::snapshot() const
 		v.maybe_pinned = derived_maybe_pinned(f, h);
 		v.queued = queued(id);
 		v.partially_mapped = f.partially_mapped;
+		v.lazyfree = f.lazyfree;
 		for (unsigned i = 0; i < f.nr_pages(); i++) {
 			v.page_mapcount.push_back(derived_page_mapcount(h, i));
 			v.anon_exclusive.push_back(f.anon_exclusive[i]);
@@ -211,6 +262,8 @@ Snapshot ReferenceModel::State::snapshot() const
 			pv.ptes.emplace(va, PteView{pte.folio, pte.page, pte.writable});
 			(folio(pte.folio).anon ? pv.rss_anon : pv.rss_file) += 1;
 		}
+		for (const auto &[va, e] : proc.swp)
+			pv.swap.emplace(va, SwapPteView{e.slot, e.exclusive});
 		for (const auto &[va, pmd] : proc.pmds) {
 			pv.pmds.emplace(va, PmdView{pmd.folio, pmd.writable});
 			(folio(pmd.folio).anon ? pv.rss_anon : pv.rss_file) += folio(pmd.folio).nr_pages();

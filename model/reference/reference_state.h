@@ -2,12 +2,14 @@
 /*
  * reference_state.h - the reference model's private state: holders only.
  *
- * What is stored: every process's PTEs and PMDs, every pin and FOLL_GET
- * handle with the pages it holds, the deferred split queue, and per folio
- * its order, anon and freed bits, its PageAnonExclusive bits and its
- * partially_mapped flag (state in both models, docs/semantics.md). Nothing
- * that is a count: refcount, mapcounts, pincount, nr_pages_mapped and RSS
- * are derived by counting holders (holders.cc) whenever they are needed.
+ * What is stored: every process's PTEs, PMDs and swap entries and the VMA
+ * attributes of its pages, every pin and FOLL_GET handle with the pages it
+ * holds, the page cache of every file, the swap cache, the deferred split
+ * queue, and per folio its order, anon and freed bits, the file it belongs
+ * to, its PageAnonExclusive bits and its partially_mapped flag (state in
+ * both models, docs/semantics.md). Nothing that is a count: refcount,
+ * mapcounts, pincount, nr_pages_mapped, RSS and swap counts are derived by
+ * counting holders (holders.cc, swap.cc) whenever they are needed.
  *
  * The files of model/reference, one concept each:
  *   holders.cc         counting holders, and the counts derived from them
@@ -18,6 +20,12 @@
  *   zap.cc             munmap and exit, folio runs
  *   deferred_split.cc  the split queue, the rmap removal rule, freeing
  *   split.cc           PMD split, folio split, the shrinker
+ *   vma.cc             the VMA attributes of each page: protection, file
+ *   mprotect.cc        mprotect
+ *   mremap.cc          mremap
+ *   swap.cc            swap entries, the swap cache, swapout and swapin
+ *   filemap.cc         files, their page cache, file faults
+ *   madvise.cc         MADV_FREE and the reclaim of lazyfree folios
  *   reference_model.cc the ReferenceModel object: dispatch and snapshots
  */
 #pragma once
@@ -36,12 +44,40 @@ struct RPte {
 	FolioId folio = 0;
 	uint32_t page = 0;
 	bool writable = false;
+	bool clean = false;   /* made clean by MADV_FREE, not written since */
 };
 
 /* A PMD mapping of a whole pmd_order folio. */
 struct RPmd {
 	FolioId folio = 0;
 	bool writable = false;
+	bool clean = false;
+};
+
+/* A swap entry in a page table: the swap slot and its exclusive bit. */
+struct RSwp {
+	uint64_t slot = 0;
+	bool exclusive = false;         /* pte_swp_exclusive() */
+};
+
+/*
+ * struct RVma - the VMA attributes of one page. A page without a record is
+ * in the default private anonymous read-write VMA (docs/semantics.md
+ * "VMAs"). Pages with equal keys (everything but @anon_vma) at consecutive
+ * VAs are one VMA; @anon_vma is kept equal across a VMA.
+ */
+struct RVma {
+	uint32_t file = 0;      /* file number + 1; 0: anonymous */
+	bool shared = false;    /* VM_SHARED */
+	bool ro = false;        /* !VM_WRITE (mprotect ro) */
+	int64_t off = 0;        /* vm_pgoff - vm_start: page offset is va + off */
+	bool anon_vma = false;  /* file VMAs: has an anon_vma (a COW happened) */
+
+	bool is_default() const { return !file && !shared && !ro && !off && !anon_vma; }
+	bool same_vma(const RVma &o) const
+	{
+		return file == o.file && shared == o.shared && ro == o.ro && off == o.off;
+	}
 };
 
 struct RProc {
@@ -49,6 +85,21 @@ struct RProc {
 	bool has_pinned = false;        /* MMF_HAS_PINNED: sticky, not inherited */
 	std::map<Va, RPte> ptes;
 	std::map<Va, RPmd> pmds;        /* keyed by the PMD-aligned first VA */
+	std::map<Va, RSwp> swp;         /* swap entries */
+	std::map<Va, RVma> vmas;        /* non-default VMA attributes, per page */
+};
+
+/* A page of a folio, as a cache (page cache or swap cache) holds it. */
+struct RCachedPage {
+	FolioId folio = 0;
+	uint32_t page = 0;
+};
+
+/* A file: its page cache holds every page, index by index. */
+struct RFile {
+	std::string name;
+	unsigned order = 0;
+	std::vector<RCachedPage> cache;   /* index -> page */
 };
 
 /* What a folio is, never how often it is held. */
@@ -57,6 +108,8 @@ struct RFolio {
 	bool anon = true;
 	bool freed = false;
 	bool partially_mapped = false;  /* PG_partially_mapped */
+	uint32_t file = 0;              /* page cache folio of file number + 1 */
+	bool lazyfree = false;          /* MADV_FREE: !PG_swapbacked */
 	std::vector<bool> anon_exclusive; /* PageAnonExclusive, per page */
 
 	unsigned nr_pages() const { return 1u << order; }
@@ -80,6 +133,7 @@ struct Holders {
 	long pmds = 0;            /* PMDs mapping the folio */
 	std::vector<long> pins;   /* per page: live pins holding it */
 	long refs = 0;            /* live FOLL_GET page references */
+	long cache = 0;           /* pages held by the page cache or swap cache */
 
 	explicit Holders(unsigned nr_pages = 1) : ptes(nr_pages), pins(nr_pages) {}
 };
@@ -100,6 +154,9 @@ struct ReferenceModel::State {
 	std::vector<RProc> procs;         /* process id */
 	std::vector<RHandle> pins, refs;  /* handle id - 1 */
 	std::deque<FolioId> split_queue;  /* FIFO; a folio is queued iff it is here */
+	std::vector<RFile> files;         /* file number */
+	std::map<uint64_t, RCachedPage> swap_cache; /* slot -> page */
+	uint64_t next_slot = 0;           /* swap slots are never reused */
 
 	/* --- scope --- */
 	Va space() const { return cfg.scope.space_pages(); }
@@ -116,6 +173,10 @@ struct ReferenceModel::State {
 	const RPmd *pmd_covering(ProcId p, Va va, Va *haddr) const;
 	/* folio and page mapped at @va, by PTE or PMD; false if unmapped */
 	bool lookup(ProcId p, Va va, FolioId *f, uint32_t *page, bool *writable) const;
+	const RSwp *swp_at(ProcId p, Va va) const;
+	/* a PTE, PMD or swap entry at @va */
+	bool occupied(ProcId p, Va va) const;
+	bool folio_mapped(FolioId f) const;
 
 	/* --- holders.cc --- */
 	template <typename Fn> void for_each_holder(Fn fn) const;
@@ -133,12 +194,53 @@ struct ReferenceModel::State {
 
 	/* --- fault.cc --- */
 	void fault_anon(ProcId p, Va va, unsigned order, bool pmd);
+	std::string read_fault(ProcId p, Va va);
 	std::string write_fault(ProcId p, Va va, bool unshare);
+	std::string handle_write(ProcId p, Va va, bool unshare);
 	std::string wp_pte(ProcId p, Va va, bool unshare);
+	bool can_reuse_order0(FolioId id);
 	std::string cow_copy(ProcId p, Va va, bool unshare);
 
+	/* --- vma.cc --- */
+	RVma vma_at(ProcId p, Va va) const;
+	void set_vma(ProcId p, Va va, const RVma &v);
+	bool same_vma(ProcId p, Va a, Va b) const;
+	void vma_normalize(ProcId p);
+	void anon_vma_prepare(ProcId p, Va va);
+	bool vma_needs_copy(ProcId p, Va va) const;
+
+	/* --- mprotect.cc, mremap.cc --- */
+	void mprotect(ProcId p, Va va, uint64_t nr, bool ro);
+	void mremap(ProcId p, Va va, uint64_t nr, Va to);
+
+	/* --- swap.cc --- */
+	long swap_count(uint64_t slot) const;
+	bool in_swapcache(FolioId f) const;
+	std::vector<uint64_t> swap_slots(FolioId f) const;
+	bool folio_swapped(FolioId f) const;
+	void delete_from_swap_cache(FolioId f);
+	void try_free_swap(FolioId f);
+	std::string swapout(FolioId f);
+	std::string swapout_one(FolioId f);
+	std::string swapin(ProcId p, Va va, bool write);
+
+	/* --- madvise.cc --- */
+	unsigned folio_run(ProcId p, Va va, Va end) const;
+	std::string madv_free(ProcId p, Va va, uint64_t nr);
+	bool madv_free_pmd(ProcId p, Va block, Va addr, Va next);
+	void mark_lazyfree(FolioId f);
+	std::string reclaim();
+	std::string reclaim_lazyfree(FolioId f);
+	void dirty_pte(ProcId p, Va va);
+
+	/* --- filemap.cc --- */
+	std::optional<uint32_t> find_file(const std::string &name) const;
+	std::string file_create(const std::string &name, uint64_t pages, unsigned order);
+	void fault_file(ProcId p, Va va, uint32_t file, uint64_t index, uint64_t nr, bool priv);
+	void map_file_page(ProcId p, Va va, bool writable);
+
 	/* --- gup.cc --- */
-	std::string pin(ProcId p, Va va, uint64_t nr, bool write);
+	std::string pin(ProcId p, Va va, uint64_t nr, bool write, bool longterm);
 	std::string get(ProcId p, Va va, uint64_t nr);
 	void release(RHandle &h);
 
@@ -151,7 +253,7 @@ struct ReferenceModel::State {
 	/* --- zap.cc --- */
 	unsigned run_length(ProcId p, Va va, Va end) const;
 	void zap_range(ProcId p, Va start, Va end);
-	void zap_ptes(ProcId p, Va start, Va end);
+	void zap_ptes(ProcId p, Va start, Va end, std::vector<FolioId> &touched);
 	void zap_pmd(ProcId p, Va haddr);
 
 	/* --- split.cc --- */
@@ -175,6 +277,14 @@ struct ReferenceModel::State {
 					      HandleId id) const;
 	std::optional<Rejection> check_split_pmd(const Op &op) const;
 	std::optional<Rejection> check_split(const Op &op) const;
+	std::optional<Rejection> check_unmapped(ProcId p, Va va, uint64_t pages) const;
+	std::optional<Rejection> check_writable_vma(ProcId p, Va va, uint64_t pages) const;
+	std::optional<Rejection> check_mremap(const Op &op) const;
+	std::optional<Rejection> check_file(const Op &op) const;
+	std::optional<Rejection> check_fault_file(const Op &op) const;
+	std::optional<Rejection> check_swapout(const Op &op) const;
+	std::optional<Rejection> check_swapin(const Op &op) const;
+	std::optional<Rejection> check_madv_free(const Op &op) const;
 
 	Snapshot snapshot() const;
 };

@@ -15,7 +15,9 @@ namespace fc {
  * sets every page's bit; otherwise no bit is touched. That is
  * docs/semantics.md's "every page gets the head's bit": while a PMD maps a
  * folio no tail page is ever AnonExclusive (only PTE paths set tail bits,
- * and a folio never gets a PMD back once PTE-mapped). Then the PMD mapping
+ * and a folio never gets a PMD back once PTE-mapped: mremap moves a PMD
+ * only as a whole PMD, swapout splits every PMD before it unmaps, and
+ * swap-in maps order-0 folios). Then the PMD mapping
  * is removed: an rmap removal step that never queues, every page being
  * PTE-mapped now.
  */
@@ -27,7 +29,7 @@ void ReferenceModel::State::split_pmd(ProcId p, Va haddr)
 	std::vector<uint32_t> pages;
 
 	for (uint32_t i = 0; i < f.nr_pages(); i++) {
-		procs[p].ptes[haddr + i] = RPte{pmd.folio, i, pmd.writable};
+		procs[p].ptes[haddr + i] = RPte{pmd.folio, i, pmd.writable, pmd.clean};
 		if (exclusive)
 			f.anon_exclusive[i] = true;
 		pages.push_back(i);
@@ -38,13 +40,17 @@ void ReferenceModel::State::split_pmd(ProcId p, Va haddr)
 
 /*
  * split_folio - split folio @id to order 0. Fails, changing nothing, for an
- * order-0 folio (-EINVAL) and when anything but its mappings holds it
- * (can_split_folio(): refcount == mapcount, so no pin and no reference).
+ * order-0 folio (-EINVAL) and when anything but its mappings and the page
+ * cache holds it (can_split_folio(): refcount == mapcount + the cache's
+ * references, so no pin and no reference).
  * On success every PMD mapping of it, in any process, is split first
  * (split_pmd()); page 0 keeps the id, page i >= 1 becomes a new folio with
  * the next ids in page order, each keeping its AnonExclusive bit and its
  * PTEs; the folio leaves the split queue and loses partially_mapped. New
- * folios nothing maps are freed at the end of the operation.
+ * folios nothing holds are freed at the end of the operation.
+ * A page-cache folio instead loses every mapping (v6.12 unmap_folio() uses
+ * try_to_unmap() for it and remap_page() skips it), and the page cache
+ * holds the new order-0 folios.
  * Sets *@done to whether it split.
  */
 std::string ReferenceModel::State::split_folio(FolioId id, bool *done)
@@ -53,8 +59,13 @@ std::string ReferenceModel::State::split_folio(FolioId id, bool *done)
 	if (!folio(id).large())
 		return "split failed: order 0";
 	Holders h = holders_of(id);
-	if (derived_refcount(folio(id), h) != derived_mapcount(h))
+	if (derived_refcount(folio(id), h) - h.cache != derived_mapcount(h))
 		return "split failed: extra references";
+
+	if (!folio(id).anon)
+		for (RProc &proc : procs)
+			for (auto it = proc.ptes.begin(); it != proc.ptes.end();)
+				it = it->second.folio == id ? proc.ptes.erase(it) : std::next(it);
 
 	for (ProcId p = 0; p < procs.size(); p++) {
 		std::vector<Va> pmds;
@@ -71,7 +82,14 @@ std::string ReferenceModel::State::split_folio(FolioId id, bool *done)
 	for (unsigned i = 1; i < nr; i++) {
 		ids[i] = folio_alloc(0);
 		folio(ids[i]).anon_exclusive[0] = exclusive[i];
+		folio(ids[i]).anon = folio(id).anon;
+		folio(ids[i]).file = folio(id).file;
+		folio(ids[i]).lazyfree = folio(id).lazyfree;
 	}
+	if (uint32_t file = folio(id).file)
+		for (RCachedPage &pg : files[file - 1].cache)
+			if (pg.folio == id)
+				pg = RCachedPage{ids[pg.page], 0};
 	RFolio &head = folio(id);
 	head.order = 0;
 	head.anon_exclusive.resize(1);
