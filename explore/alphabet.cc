@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alphabet.cc - instantiate the alphabet of alphabet.h for one state.
+ */
+#include "explore/alphabet.h"
+
+#include <algorithm>
+
+namespace fc::explore {
+
+namespace {
+
+struct FamilyName {
+	OpFamily bit;
+	std::string_view name;
+};
+
+constexpr FamilyName kFamilies[] = {
+	{fam_fault, "fault"},	  {fam_read, "read"},	{fam_write, "write"},
+	{fam_fork, "fork"},	  {fam_munmap, "munmap"}, {fam_pin, "pin"},
+	{fam_unpin, "unpin"},	  {fam_get, "get"},	{fam_put, "put"},
+	{fam_split_pmd, "split_pmd"}, {fam_split, "split"}, {fam_shrink, "shrink"},
+	{fam_exit, "exit"},
+};
+
+Op make_op(OpKind kind, ProcId p)
+{
+	Op op;
+	op.kind = kind;
+	op.proc = p;
+	return op;
+}
+
+} // namespace
+
+std::optional<uint32_t> parse_families(std::string_view list)
+{
+	if (list == "all")
+		return fam_all;
+	uint32_t bits = 0;
+	while (!list.empty()) {
+		size_t comma = list.find(',');
+		std::string_view name = list.substr(0, comma);
+		list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+		auto it = std::find_if(std::begin(kFamilies), std::end(kFamilies),
+				       [&](const FamilyName &f) { return f.name == name; });
+		if (it == std::end(kFamilies))
+			return std::nullopt;
+		bits |= it->bit;
+	}
+	return bits;
+}
+
+std::string format_families(uint32_t families)
+{
+	if (families == fam_all)
+		return "all";
+	std::string s;
+	for (const FamilyName &f : kFamilies) {
+		if (!(families & f.bit))
+			continue;
+		if (!s.empty())
+			s += ',';
+		s += f.name;
+	}
+	return s.empty() ? "none" : s;
+}
+
+/*
+ * Alphabet - fix the ranges once per scope: single pages, then aligned
+ * blocks of 2, 4, ... up to one PMD, then the whole space (when it is more
+ * than one block).
+ */
+Alphabet::Alphabet(const Config &cfg, uint32_t families) : cfg_(cfg), families_(families)
+{
+	const Scope &sc = cfg.scope;
+	unsigned pmd_order = sc.pmd_order;
+	pte_max_order_ = std::min(sc.max_order, pmd_order ? pmd_order - 1 : 0);
+	Va space = sc.space_pages();
+	for (unsigned k = 0; k <= pmd_order; k++) {
+		Va n = Va{1} << k;
+		for (Va va = 0; va + n <= space; va += n)
+			ranges_.push_back({va, n});
+	}
+	if (space > sc.pmd_pages() || ranges_.empty())
+		ranges_.push_back({0, space});
+}
+
+void Alphabet::process_candidates(const Snapshot &ref, ProcId p, std::vector<Op> &out) const
+{
+	const Scope &sc = cfg_.scope;
+	Va space = sc.space_pages();
+	Va pmd = sc.pmd_pages();
+	bool whole_is_extra = ranges_.back().pages == space && space > pmd;
+	size_t nr_gup_ranges = ranges_.size() - (whole_is_extra ? 1 : 0);
+
+	if (families_ & fam_fault) {
+		for (unsigned k = 0; k <= pte_max_order_; k++) {
+			for (Va va = 0; va + (Va{1} << k) <= space; va += Va{1} << k) {
+				Op op = make_op(OpKind::fault_anon, p);
+				op.va = va;
+				op.order = k;
+				out.push_back(op);
+			}
+		}
+		for (Va va = 0; va + pmd <= space; va += pmd) {
+			Op op = make_op(OpKind::fault_anon, p);
+			op.va = va;
+			op.order = sc.pmd_order;
+			op.pmd = true;
+			out.push_back(op);
+		}
+	}
+	for (OpKind kind : {OpKind::read, OpKind::write}) {
+		if (!(families_ & (kind == OpKind::read ? fam_read : fam_write)))
+			continue;
+		for (Va va = 0; va < space; va++) {
+			Op op = make_op(kind, p);
+			op.va = va;
+			out.push_back(op);
+		}
+	}
+	if (families_ & fam_munmap) {
+		for (const VaRange &r : ranges_) {
+			Op op = make_op(OpKind::munmap, p);
+			op.va = r.va;
+			op.pages = r.pages;
+			out.push_back(op);
+		}
+	}
+	if (families_ & fam_pin) {
+		for (bool write : {false, true}) {
+			for (size_t i = 0; i < nr_gup_ranges; i++) {
+				Op op = make_op(OpKind::pin, p);
+				op.va = ranges_[i].va;
+				op.pages = ranges_[i].pages;
+				op.write = write;
+				out.push_back(op);
+			}
+		}
+	}
+	if (families_ & fam_get) {
+		for (size_t i = 0; i < nr_gup_ranges; i++) {
+			Op op = make_op(OpKind::get, p);
+			op.va = ranges_[i].va;
+			op.pages = ranges_[i].pages;
+			out.push_back(op);
+		}
+	}
+	if (families_ & fam_split_pmd) {
+		for (Va va = 0; va + pmd <= space; va += pmd) {
+			Op op = make_op(OpKind::split_pmd, p);
+			op.va = va;
+			out.push_back(op);
+		}
+	}
+	if (families_ & fam_exit)
+		out.push_back(make_op(OpKind::exit, p));
+}
+
+void Alphabet::candidates(const Snapshot &ref, std::vector<Op> &out) const
+{
+	unsigned alive = 0;
+	for (const ProcView &pv : ref.procs)
+		alive += !pv.exited;
+	for (const ProcView &pv : ref.procs) {
+		if (pv.exited)
+			continue;
+		process_candidates(ref, pv.id, out);
+		if ((families_ & fam_fork) && alive < cfg_.scope.max_procs) {
+			Op op = make_op(OpKind::fork, pv.id);
+			op.proc2 = static_cast<ProcId>(ref.procs.size());
+			out.push_back(op);
+		}
+	}
+	if (families_ & fam_unpin) {
+		for (const HandleView &h : ref.pins) {
+			if (h.released)
+				continue;
+			Op op = make_op(OpKind::unpin, 0);
+			op.handle = h.id;
+			out.push_back(op);
+		}
+	}
+	if (families_ & fam_put) {
+		for (const HandleView &h : ref.refs) {
+			if (h.released)
+				continue;
+			Op op = make_op(OpKind::put, 0);
+			op.handle = h.id;
+			out.push_back(op);
+		}
+	}
+	if (families_ & fam_split) {
+		for (const FolioView &f : ref.folios) {
+			if (f.freed)
+				continue;
+			Op op = make_op(OpKind::split, 0);
+			op.folio = f.id;
+			out.push_back(op);
+		}
+	}
+	if (families_ & fam_shrink)
+		out.push_back(make_op(OpKind::shrink, 0));
+}
+
+std::string Alphabet::describe() const
+{
+	const Scope &sc = cfg_.scope;
+	std::string s = "families " + format_families(families_) + "; fault orders 0.." +
+			std::to_string(pte_max_order_) + " (PTE) and " + std::to_string(sc.pmd_order) +
+			" (pmd); ranges: single pages";
+	for (unsigned k = 1; k <= sc.pmd_order; k++)
+		s += ", aligned " + std::to_string(1u << k) + "-page blocks";
+	if (sc.space_pages() > sc.pmd_pages())
+		s += ", whole space (munmap only)";
+	s += "; pin with and without write; split of every live folio; fork while fewer than " +
+	     std::to_string(sc.max_procs) + " processes are alive";
+	return s;
+}
+
+} // namespace fc::explore

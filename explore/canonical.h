@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * canonical.h - the canonical form of an explorer state and its fingerprint.
+ *
+ * Two states whose canonical forms are equal must behave the same under
+ * every future operation sequence (up to renaming); that is what lets the
+ * explorer visit them once. The form therefore keeps everything the models'
+ * futures depend on and drops only names:
+ *
+ *  - kept: every PTE and PMD of every live process (folio, page, writable),
+ *    per-process RSS and has_pinned (MMF_HAS_PINNED, which a Snapshot does
+ *    not show: it is derived from the pin handles, released ones included,
+ *    since a pin sets it on its process and nothing clears it), every live
+ *    pin and reference (its process, and (va, folio, page) of every page),
+ *    every observable count and flag of every live folio (refcount,
+ *    mapcounts, per-page mapcount, nr_pages_mapped, pincount, maybe_pinned,
+ *    AnonExclusive per page, queued, partially_mapped), the deferred split
+ *    queue in FIFO order, and the kernel model's snapshot too whenever it
+ *    differs from the reference model's in any of these;
+ *  - dropped: folio, pin and reference numbers (folios are renamed by first
+ *    appearance: page tables of the processes in order, then handles, then
+ *    folios nothing maps or holds, then the queue), freed folios and
+ *    released handles (they cannot influence the future: names are never
+ *    reused), the identity of exited processes, and the cost counters
+ *    (observables no statement of the alphabet reads).
+ *
+ * Symmetry (Symmetry::procs, ::full): live processes are interchangeable
+ * (every statement of the alphabet exists for each of them), and with
+ * ::full so are the PMD-sized blocks of the address space (every range of
+ * the alphabet lies inside one block or is the whole space, folios never
+ * straddle blocks, and every invariant is per folio or per process). The
+ * canonical form is the lexicographically least encoding over all those
+ * renamings, so symmetric states get one form. Handles whose sort keys tie
+ * only through still-unnamed folios keep their numbering order: that can
+ * only split a symmetry class in two, never merge two distinct states.
+ */
+#pragma once
+
+#include "model/snapshot.h"
+#include "model/types.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fc::explore {
+
+enum class Symmetry : uint8_t {
+	none,  /* only folio / handle renaming */
+	procs, /* + permutations of the live processes */
+	full,  /* + permutations of the PMD-sized blocks of the address space */
+};
+
+std::string_view symmetry_name(Symmetry s);
+std::optional<Symmetry> parse_symmetry(std::string_view s);
+
+struct CanonicalOptions {
+	Symmetry symmetry = Symmetry::full;
+	/*
+	 * Keep the number of processes ever created (exited ones included) in
+	 * the form. Needed only if the legality of `fork` depended on it; it
+	 * does not (ReferenceModel::check() wants Q to be the next number, and
+	 * the alphabet bounds the processes alive at once), so it is off.
+	 */
+	bool count_exited = false;
+};
+
+/*
+ * class Canonicalizer - computes canonical forms. Not thread-safe (it keeps
+ * scratch buffers): one per thread.
+ */
+class Canonicalizer {
+public:
+	Canonicalizer(const Config &cfg, CanonicalOptions opts = {});
+
+	/*
+	 * encode - the canonical form of the state whose reference model shows
+	 * @ref and whose kernel model shows @kernel, as 32-bit words, into @out.
+	 */
+	void encode(const Snapshot &ref, const Snapshot &kernel, std::vector<uint32_t> &out);
+	/* fingerprint - a 64-bit hash of encode(). */
+	uint64_t fingerprint(const Snapshot &ref, const Snapshot &kernel);
+
+	/* The largest number of renamings tried for one state. */
+	size_t max_group_size() const;
+
+private:
+	struct Renaming;
+	void encode_one(const Snapshot &s, const Renaming &r, std::vector<uint32_t> &out);
+
+	Config cfg_;
+	CanonicalOptions opts_;
+	unsigned nr_blocks_;
+	std::vector<std::vector<unsigned>> block_perms_; /* canonical block -> actual */
+	/* scratch */
+	std::vector<uint32_t> name_of_;    /* folio id -> canonical name (0: none) */
+	std::vector<FolioId> folio_of_;    /* canonical name - 1 -> folio id */
+	std::vector<uint32_t> cand_, best_, kernel_enc_;
+};
+
+/* hash_words - the 64-bit hash of a word sequence the fingerprints use. */
+uint64_t hash_words(const uint32_t *w, size_t n);
+
+} // namespace fc::explore

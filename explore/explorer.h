@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * explorer.h - breadth-first explicit-state exploration of a scope, in the
+ * manner of TLC or SPIN, on foliocheck's own models.
+ *
+ * From the initial state (p0 alone, nothing mapped) every statement of the
+ * alphabet (alphabet.h) that ReferenceModel::check() accepts is run on a copy
+ * of the state's Runner, which checks every invariant at every visible point
+ * and compares the two models after the step. The successor's canonical form
+ * (canonical.h) is fingerprinted; a new fingerprint is a new distinct state,
+ * to be expanded at the next depth unless the depth bound is reached.
+ *
+ * Parallelism and determinism: a level's frontier is expanded in batches;
+ * inside a batch, chunks of consecutive states are expanded by any of the
+ * threads (looking the visited set up read-only), then the successors are
+ * merged into the visited set and the next level on one thread, in frontier
+ * order. The set of states visited, the distinct-state count and the
+ * counterexample are therefore the same for every thread count and every
+ * run; only a time or memory bound can make them vary.
+ *
+ * The first failing step, in frontier order, of the first level that has one
+ * is a shortest counterexample: every shorter sequence of the alphabet was
+ * run and checked before it.
+ */
+#pragma once
+
+#include "explore/alphabet.h"
+#include "explore/canonical.h"
+#include "model/check/runner.h"
+#include "model/trace.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fc::explore {
+
+/* The default small scope of `foliocheck explore` (issue 7). */
+Config default_explore_config();
+inline constexpr unsigned kDefaultDepth = 8;
+
+struct ExploreProgress {
+	unsigned depth = 0;        /* the level being expanded */
+	uint64_t expanded = 0;     /* of its frontier, states expanded so far */
+	uint64_t frontier = 0;     /* states in that level */
+	uint64_t found = 0;        /* transitions run (successor states found) */
+	uint64_t distinct = 0;     /* distinct states so far */
+	double seconds = 0;
+	double distinct_per_second = 0;  /* per wall-clock second */
+	double cpu_seconds = 0;          /* CPU time of all threads so far */
+	uint64_t rss_bytes = 0;
+};
+
+struct ExploreOptions {
+	Config cfg = default_explore_config();
+	unsigned depth = kDefaultDepth;  /* longest statement sequence */
+	unsigned threads = 1;
+	uint64_t max_states = 0;         /* stop at this many distinct states; 0: none */
+	uint64_t max_mem_bytes = 0;      /* stop when RSS exceeds this; 0: none */
+	double seconds = 0;              /* stop after this long; 0: none */
+	uint32_t families = fam_all;
+	CanonicalOptions canonical;
+	RunnerOptions runner;
+	double progress_interval = 5;    /* seconds between on_progress calls */
+	std::function<void(const ExploreProgress &)> on_progress;
+	size_t batch_states = 1024;      /* frontier states per parallel batch */
+};
+
+/* A failing step: the shortest trace to it and what broke. */
+struct Counterexample {
+	Trace trace;          /* config line with the whole scope + the statements */
+	size_t step = 0;      /* 0-based index of the failing statement */
+	std::vector<ViolationReport> violations;
+	std::optional<DivergenceReport> divergence;
+	std::string error;    /* the models threw: the message */
+	bool replayed = false; /* run_trace(trace) fails at the same step */
+
+	/* One line: "violation mapcount_le_refcount at step 2 (point): detail". */
+	std::string headline() const;
+};
+
+enum class StopReason : uint8_t {
+	depth_bound,     /* every level up to the depth bound explored */
+	space_exhausted, /* no new states before the depth bound: all reachable visited */
+	counterexample,
+	max_states,
+	max_mem,
+	seconds,
+};
+
+struct ExploreResult {
+	StopReason stop = StopReason::depth_bound;
+	unsigned depth_bound = 0;
+	/* Every state reachable in at most this many statements was visited. */
+	unsigned depth_exhausted = 0;
+	/* When a bound stopped a level: states of level depth_exhausted expanded, of how many. */
+	uint64_t partial_expanded = 0;
+	uint64_t partial_frontier = 0;
+
+	uint64_t distinct = 0;           /* distinct states visited */
+	uint64_t found = 0;              /* transitions run */
+	uint64_t rejected = 0;           /* alphabet instances check() refused */
+	uint64_t replayed = 0;           /* statements replayed to rebuild states */
+	/*
+	 * New distinct states per depth (index 0: the initial state). A level
+	 * cut by a bound counts what was merged; a level cut by a
+	 * counterexample is not listed.
+	 */
+	std::vector<uint64_t> distinct_per_depth;
+	double seconds = 0;              /* wall clock */
+	double cpu_seconds = 0;          /* user + system, all threads */
+	uint64_t peak_rss_bytes = 0;
+	uint64_t visited_set_bytes = 0;
+	uint64_t tree_bytes = 0;
+	double collision_probability = 0;
+	size_t max_group_size = 1;
+	unsigned threads = 1;
+	std::optional<Counterexample> counterexample;
+
+	/* What was and was not covered, in one sentence. */
+	std::string coverage() const;
+};
+
+/* Run the search. Throws std::invalid_argument for a scope it cannot explore. */
+ExploreResult explore(const ExploreOptions &opts);
+
+/* The config overrides that make a trace replay in @cfg regardless of flags. */
+ConfigOverrides full_overrides(const Config &cfg);
+
+} // namespace fc::explore

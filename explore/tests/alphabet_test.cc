@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/* alphabet_test.cc - the alphabet is the documented finite set. */
+#include "explore/alphabet.h"
+#include "explore/explorer.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <tuple>
+
+namespace fc::explore {
+namespace {
+
+Snapshot one_process()
+{
+	Snapshot s;
+	s.procs.resize(1);
+	return s;
+}
+
+size_t count(const std::vector<Op> &ops, OpKind k)
+{
+	size_t n = 0;
+	for (const Op &op : ops)
+		n += op.kind == k;
+	return n;
+}
+
+TEST(Alphabet, DefaultScopeInitialStateHasTheDocumentedInstances)
+{
+	Alphabet a(default_explore_config());
+	std::vector<Op> ops;
+	a.candidates(one_process(), ops);
+	/* 8 order-0 + 4 order-1 PTE faults, 2 PMD faults */
+	EXPECT_EQ(count(ops, OpKind::fault_anon), 14u);
+	EXPECT_EQ(count(ops, OpKind::read), 8u);
+	EXPECT_EQ(count(ops, OpKind::write), 8u);
+	/* 8 single pages, 4 two-page and 2 four-page blocks, whole space */
+	EXPECT_EQ(count(ops, OpKind::munmap), 15u);
+	EXPECT_EQ(count(ops, OpKind::pin), 28u);
+	EXPECT_EQ(count(ops, OpKind::get), 14u);
+	EXPECT_EQ(count(ops, OpKind::split_pmd), 2u);
+	EXPECT_EQ(count(ops, OpKind::fork), 1u);
+	EXPECT_EQ(count(ops, OpKind::exit), 1u);
+	EXPECT_EQ(count(ops, OpKind::shrink), 1u);
+	EXPECT_EQ(ops.size(), 92u);
+	for (const Op &op : ops) {
+		if (op.kind == OpKind::fault_anon) {
+			EXPECT_EQ(op.va % (1u << op.order), 0u) << format_op(op);
+			EXPECT_EQ(op.pmd, op.order == 2) << format_op(op);
+		}
+		if (op.kind == OpKind::fork) {
+			EXPECT_EQ(op.proc2, 1u);
+		}
+	}
+}
+
+TEST(Alphabet, NoForkBeyondTheProcessBound)
+{
+	Alphabet a(default_explore_config());
+	Snapshot s = one_process();
+	s.procs.resize(2);
+	s.procs[1].id = 1;
+	std::vector<Op> ops;
+	a.candidates(s, ops);
+	EXPECT_EQ(count(ops, OpKind::fork), 0u);
+	/* an exited process frees its slot but gets no statements */
+	s.procs[1].exited = true;
+	ops.clear();
+	a.candidates(s, ops);
+	EXPECT_EQ(count(ops, OpKind::fork), 1u);
+	EXPECT_EQ(ops.size(), 92u);
+	for (const Op &op : ops)
+		if (op.kind == OpKind::fork) {
+			EXPECT_EQ(op.proc2, 2u);
+		}
+}
+
+TEST(Alphabet, HandlesAndFoliosGetOneStatementEachWhileLive)
+{
+	Alphabet a(default_explore_config(), fam_unpin | fam_put | fam_split);
+	Snapshot s = one_process();
+	s.pins = {{1, 0, true, {}}, {2, 0, false, {}}};
+	s.refs = {{1, 0, false, {}}};
+	s.folios.resize(3);
+	for (unsigned i = 0; i < 3; i++)
+		s.folios[i].id = i + 1;
+	s.folios[1].freed = true;
+	std::vector<Op> ops;
+	a.candidates(s, ops);
+	ASSERT_EQ(ops.size(), 4u);
+	EXPECT_EQ(format_op(ops[0]), "unpin pin2");
+	EXPECT_EQ(format_op(ops[1]), "put ref1");
+	EXPECT_EQ(format_op(ops[2]), "split f1");
+	EXPECT_EQ(format_op(ops[3]), "split f3");
+}
+
+/*
+ * The canonical form permutes PMD blocks: the alphabet must be closed under
+ * that (swap the two blocks of the default scope).
+ */
+TEST(Alphabet, ClosedUnderSwappingBlocks)
+{
+	Alphabet a(default_explore_config());
+	std::vector<Op> ops;
+	a.candidates(one_process(), ops);
+	std::set<std::tuple<int, Va, uint64_t, unsigned, bool, bool>> set;
+	for (const Op &op : ops)
+		set.insert({int(op.kind), op.va, op.pages, op.order, op.pmd, op.write});
+	for (const Op &op : ops) {
+		if (op.pages == 8)
+			continue; /* the whole space maps to itself */
+		if (op.kind == OpKind::fork || op.kind == OpKind::exit || op.kind == OpKind::shrink)
+			continue; /* no VA */
+		Va swapped = op.va ^ 4;
+		EXPECT_TRUE(set.count({int(op.kind), swapped, op.pages, op.order, op.pmd, op.write}))
+			<< format_op(op);
+	}
+}
+
+TEST(Alphabet, FamiliesParseAndPrint)
+{
+	EXPECT_EQ(parse_families("all"), uint32_t{fam_all});
+	EXPECT_EQ(parse_families("pin,unpin"), uint32_t{fam_pin | fam_unpin});
+	EXPECT_FALSE(parse_families("pin,bogus"));
+	EXPECT_EQ(format_families(fam_pin | fam_unpin), "pin,unpin");
+	EXPECT_EQ(format_families(fam_all), "all");
+	Alphabet a(default_explore_config(), fam_read);
+	std::vector<Op> ops;
+	a.candidates(one_process(), ops);
+	EXPECT_EQ(ops.size(), 8u);
+}
+
+} // namespace
+} // namespace fc::explore
