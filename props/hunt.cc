@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hunt.cc - a campaign until a counterexample that only the mutant fails.
+ */
+#include "props/hunt.h"
+
+#include "model/check/runner.h"
+
+
+namespace fc::props {
+
+Config apply_mutant_needs(const Config &cfg)
+{
+	for (const MutantInfo &m : mutant_catalogue())
+		if (m.mutant == cfg.mutant && !m.needs.empty())
+			return parse_trace("config " + std::string(m.needs)).config.apply(cfg);
+	return cfg;
+}
+
+bool fails_without_mutant(const Trace &t, const Config &base)
+{
+	Trace clean = t;
+	clean.config.mutant = Mutant::none;
+	Config cfg = base;
+	cfg.mutant = Mutant::none;
+	return verdict_of(run_trace(clean, cfg)).failed();
+}
+
+Scope hunt_scope()
+{
+	Scope s;
+	s.pmd_order = 4;
+	s.max_order = 3;
+	return s;
+}
+
+HuntResult hunt_mutant(const CampaignOptions &opts, double budget_seconds)
+{
+	CampaignOptions o = opts;
+	o.cfg = apply_mutant_needs(opts.cfg);
+	const Scope stock;
+	const Scope &sc = o.cfg.scope;
+	if (sc.pmd_order == stock.pmd_order && sc.max_order == stock.max_order &&
+	    sc.max_procs == stock.max_procs && sc.space == stock.space)
+		o.cfg.scope = hunt_scope();
+	o.tests = 0;
+	o.seconds = budget_seconds;
+	const Config base = o.cfg;
+	o.counts = [base](const Trace &t, const Verdict &) { return !fails_without_mutant(t, base); };
+
+	CampaignResult r = run_campaign(o);
+	HuntResult h;
+	h.tests = r.tests;
+	h.seconds = r.seconds;
+	h.error = r.error;
+	h.not_the_mutant = r.uncounted;
+	h.not_the_mutant_examples = r.uncounted_examples;
+	if (r.failed) {
+		h.killed = true;
+		h.kill = r.counterexample;
+	}
+	return h;
+}
+
+} // namespace fc::props

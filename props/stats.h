@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stats.h - generation statistics: how often the biased cases actually
+ * happened, classified from what each step did to the reference model (not
+ * from what the generator meant to do), so a generator that drifts away from
+ * them shows here.
+ */
+#pragma once
+
+#include "model/snapshot.h"
+#include "model/trace.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fc::props {
+
+/* The cases a campaign must reach; their names are the RC_TAG labels. */
+enum class Event : uint8_t {
+	pte_large_fault,    /* fault of a PTE-mapped folio of order >= 1 */
+	pmd_fault,          /* fault of a PMD-mapped folio */
+	pmd_split,          /* a PMD mapping became PTEs (split_pmd, partial zap, COW, fork) */
+	partial_unmap,      /* a zap left a large folio partly mapped in that process */
+	noncontiguous,      /* a step left a large folio mapped by runs that do not join */
+	range_end_before,   /* munmap/pin/get range ending one page before a folio boundary */
+	range_end_on,       /*                         ... on a folio boundary */
+	range_end_after,    /*                         ... one page after a folio boundary */
+	pinned_fork,        /* fork of a process mapping a maybe-pinned folio */
+	fork_copy,          /* fork copied a page for the child (folio_needs_cow_for_dma) */
+	cow_copy,           /* write fault copied */
+	large_cow_copy,     /* ... a page of a large folio */
+	large_cow_reuse,    /* write fault on a read-only page of a large folio that reused it */
+	unshare,            /* pin of a page that was not AnonExclusive */
+	write_both_sides,   /* after a fork, parent and child both wrote the same shared page */
+	folio_split,        /* split/shrink turned a large folio into order-0 folios */
+	split_refused,      /* split failed (pins, references, order 0) */
+	deferred_queue,     /* a folio went onto the deferred split queue */
+	folio_freed,        /* a folio's last reference dropped */
+	count_
+};
+inline constexpr size_t kNrEvents = static_cast<size_t>(Event::count_);
+
+std::string_view event_name(Event e);
+
+/*
+ * struct GenStats - counters over a campaign: tests, operations per kind,
+ * and per Event how many steps showed it.
+ */
+struct GenStats {
+	uint64_t tests = 0;
+	uint64_t ops = 0;
+	std::array<uint64_t, 32> ops_by_kind{};   /* indexed by OpKind */
+	std::array<uint64_t, kNrEvents> events{};
+
+	uint64_t count(Event e) const { return events[static_cast<size_t>(e)]; }
+	void merge(const GenStats &o);
+	/* Multi-line table: one `event count` line per Event, then the ops by kind. */
+	std::string format() const;
+};
+
+/*
+ * struct StepClassifier - classifies each step of one test case. It keeps
+ * what it must remember across steps (which pages a fork shared, and which
+ * process of such a pair wrote first).
+ */
+class StepClassifier {
+public:
+	explicit StepClassifier(Va pmd_pages) : pmd_pages_(pmd_pages) {}
+
+	/*
+	 * classify - the events step @op showed, going from @before to @after
+	 * (reference Snapshots).
+	 */
+	std::vector<Event> classify(const Op &op, const Snapshot &before, const Snapshot &after);
+
+private:
+	/* (folio, page) of pages a fork shared, and the processes that wrote them since */
+	struct SharedPage {
+		FolioId folio;
+		uint32_t page;
+		uint64_t writers;  /* bit per process id (ids < 64) */
+	};
+	Va pmd_pages_;
+	std::vector<SharedPage> shared_;
+};
+
+} // namespace fc::props
