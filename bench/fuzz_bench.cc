@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz_bench.cc - executions per second of the differential fuzz target:
+ * what LLVMFuzzerTestOneInput does per input (decode the records, run both
+ * models with every invariant at every visible point, compare), on one
+ * core, without libFuzzer's or a sanitizer's overhead.
+ *
+ * The inputs are what a campaign feeds it: the seed corpus (corpus/ encoded
+ * for the scope) and inputs grown from it by the structure-aware mutator,
+ * a fixed pool so every run measures the same work.
+ *
+ *   BM_FuzzExecs_default      largest order 4, pmd_order 9, up to 32 statements
+ *   BM_FuzzExecs_order9       order-9 PTE-mapped folios (pmd_order 10, max_order 9)
+ *   BM_FuzzExecs_..._ends     the same with invariants checked only at the end
+ *                             of each statement (check=ends): what the visible
+ *                             points cost
+ *
+ * Run: ninja fuzz_bench && ./bench/fuzz_bench
+ */
+#include "fuzz/decoder.h"
+#include "fuzz/input.h"
+#include "fuzz/mutator.h"
+#include "fuzz/paths.h"
+#include "fuzz/seed_corpus.h"
+
+#include <benchmark/benchmark.h>
+#include <map>
+
+namespace {
+
+using namespace fc::fuzz;
+
+/* Inputs per pool: enough variety, small enough to build quickly. */
+constexpr size_t kPool = 512;
+
+std::vector<std::vector<uint8_t>> make_pool(const FuzzConfig &fc)
+{
+	std::vector<std::vector<uint8_t>> seeds;
+	for (const Seed &s : encode_seeds(find_traces(corpus_dir()), fc))
+		if (!s.bytes.empty())
+			seeds.push_back(s.bytes);
+	if (seeds.empty())
+		seeds.push_back({});
+	std::vector<std::vector<uint8_t>> pool;
+	Rng rng(2024);
+	const size_t max_len = fc.max_len();
+	for (size_t i = 0; i < kPool; i++) {
+		/* a seed put through 1-16 mutations, as a campaign's corpus grows */
+		std::vector<uint8_t> in = seeds[i % seeds.size()];
+		for (uint64_t m = 1 + rng.below(16); m; m--) {
+			size_t size = std::min(in.size(), max_len);
+			in.resize(max_len);
+			in.resize(mutate_input(in.data(), size, max_len, rng.next(), nullptr));
+		}
+		pool.push_back(std::move(in));
+	}
+	return pool;
+}
+
+/* One execution, exactly as fuzz_differential.cc runs an input. */
+size_t execute(const std::vector<uint8_t> &in, const FuzzConfig &fc)
+{
+	Session s(fc.cfg, fc.runner);
+	size_t n = std::min(record_count(in.size()), fc.max_ops);
+	for (size_t i = 0; i < n; i++)
+		if (s.feed(load_record(in.data() + i * kRecordSize)) == Fed::failed)
+			break;
+	return s.ops().size();
+}
+
+void run(benchmark::State &state, unsigned pmd_order, unsigned max_order, bool every_point)
+{
+	FuzzConfig fc;
+	fc.cfg.scope.pmd_order = pmd_order;
+	fc.cfg.scope.max_order = max_order;
+	fc.runner.check_visible_points = every_point;
+	static std::map<std::pair<unsigned, unsigned>, std::vector<std::vector<uint8_t>>> pools;
+	auto &pool = pools[{pmd_order, max_order}];
+	if (pool.empty())
+		pool = make_pool(fc);
+	size_t i = 0, ops = 0;
+	for (auto _ : state) {
+		ops += execute(pool[i], fc);
+		i = (i + 1) % pool.size();
+	}
+	state.counters["execs/s"] = benchmark::Counter(static_cast<double>(state.iterations()),
+						       benchmark::Counter::kIsRate);
+	state.counters["ops/exec"] = static_cast<double>(ops) / static_cast<double>(state.iterations());
+}
+
+void BM_FuzzExecs_default(benchmark::State &s) { run(s, 9, 4, true); }
+void BM_FuzzExecs_default_ends(benchmark::State &s) { run(s, 9, 4, false); }
+void BM_FuzzExecs_order9(benchmark::State &s) { run(s, 10, 9, true); }
+void BM_FuzzExecs_order9_ends(benchmark::State &s) { run(s, 10, 9, false); }
+
+BENCHMARK(BM_FuzzExecs_default)->Unit(benchmark::kMicrosecond)->MinTime(3);
+BENCHMARK(BM_FuzzExecs_default_ends)->Unit(benchmark::kMicrosecond)->MinTime(3);
+BENCHMARK(BM_FuzzExecs_order9)->Unit(benchmark::kMicrosecond)->MinTime(3);
+BENCHMARK(BM_FuzzExecs_order9_ends)->Unit(benchmark::kMicrosecond)->MinTime(3);
+
+} // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,102 @@
+#!/bin/bash -eu
+# SPDX-License-Identifier: GPL-2.0
+#
+# fuzz/build.sh - build foliocheck's libFuzzer targets the OSS-Fuzz /
+# ClusterFuzzLite way: the builder sets $CXX, $CXXFLAGS (sanitizer and
+# coverage flags), $LIB_FUZZING_ENGINE and $OUT, and this script leaves in
+# $OUT, for each target T in fuzz_differential and fuzz_trace_parser:
+#
+#   T                      the fuzzer
+#   T.dict                 its dictionary (fuzz/dict/)
+#   T.options              its default libFuzzer options
+#   T_seed_corpus.zip      seeds: corpus/**/*.trace, encoded for the default
+#                          config (fuzz_differential) or as text (parser)
+#
+# Run by hand, or by `foliocheck fuzz` on first use, it defaults to clang++
+# with -fsanitize=fuzzer,address,undefined and OUT=build/fuzz-clang.
+# Objects are kept in $WORK and rebuilt when their source, or any header,
+# changed. JOBS sets the parallel compiles (default 2).
+
+SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+: "${CXX:=clang++}"
+: "${CXXFLAGS:=-O2 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link}"
+: "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}"
+: "${OUT:=$SRC_DIR/build/fuzz-clang}"
+: "${WORK:=$OUT/work}"
+: "${JOBS:=2}"
+
+mkdir -p "$OUT" "$WORK/obj"
+OUT="$(cd "$OUT" && pwd)"
+WORK="$(cd "$WORK" && pwd)"
+cd "$SRC_DIR"
+
+flags="-std=c++20 -I$SRC_DIR $CXXFLAGS"
+
+# The library: the models, and the part of the fuzz machinery the targets
+# use (the campaign driver and the in-process engine stay in foliocheck).
+targets="fuzz/fuzz_differential.cc fuzz/fuzz_trace_parser.cc"
+lib_sources=(model/*.cc model/reference/*.cc model/kernel/*.cc model/check/*.cc)
+for f in record decoder failure fuzz_config input mutator encoder seed_corpus; do
+	lib_sources+=("fuzz/$f.cc")
+done
+
+# A changed header rebuilds everything; a changed .cc rebuilds its object.
+stamp="$WORK/obj/.flags"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$CXX $flags" ] ||
+   [ -n "$(find model fuzz -name '*.h' -newer "$stamp" -print -quit)" ]; then
+	rm -f "$WORK"/obj/*.o
+fi
+
+obj_of() { echo "$WORK/obj/$(echo "${1%.cc}" | tr / _).o"; }
+stale=()
+for f in "${lib_sources[@]}" $targets; do
+	o="$(obj_of "$f")"
+	if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
+		stale+=("$f")
+	fi
+done
+if [ ${#stale[@]} -gt 0 ]; then
+	echo "build.sh: compiling ${#stale[@]} files with $CXX"
+	export CXX flags WORK
+	printf '%s\n' "${stale[@]}" | xargs -P "$JOBS" -I{} sh -c \
+		'o="$WORK/obj/$(echo "{}" | sed "s/\.cc$//" | tr / _).o"; $CXX $flags -c "{}" -o "$o.tmp" && mv "$o.tmp" "$o"'
+fi
+echo "$CXX $flags" > "$stamp"
+
+lib="$WORK/libfoliocheck_fuzz.a"
+rm -f "$lib"
+lib_objs=()
+for f in "${lib_sources[@]}"; do lib_objs+=("$(obj_of "$f")"); done
+ar rcs "$lib" "${lib_objs[@]}"
+
+for t in fuzz_differential fuzz_trace_parser; do
+	$CXX $CXXFLAGS "$(obj_of "fuzz/$t.cc")" "$lib" $LIB_FUZZING_ENGINE -lpthread -o "$OUT/$t.tmp"
+	mv "$OUT/$t.tmp" "$OUT/$t"
+	cp "fuzz/dict/$t.dict" "$OUT/$t.dict"
+done
+
+cat > "$OUT/fuzz_differential.options" <<EOF
+[libfuzzer]
+dict = fuzz_differential.dict
+max_len = 192
+EOF
+cat > "$OUT/fuzz_trace_parser.options" <<EOF
+[libfuzzer]
+dict = fuzz_trace_parser.dict
+max_len = 4096
+EOF
+
+# Seed corpora. The differential target encodes the traces itself (the
+# encoder is in it), so no host tool is needed under any $CXXFLAGS.
+rm -rf "$WORK/seeds" && mkdir -p "$WORK/seeds/differential" "$WORK/seeds/parser"
+"$OUT/fuzz_differential" -foliocheck_write_seeds="$SRC_DIR/corpus" \
+	-foliocheck_seeds_out="$WORK/seeds/differential"
+find corpus -name '*.trace' -exec cp {} "$WORK/seeds/parser/" \;
+if command -v zip > /dev/null; then
+	rm -f "$OUT"/*_seed_corpus.zip
+	(cd "$WORK/seeds/differential" && zip -q -r "$OUT/fuzz_differential_seed_corpus.zip" .)
+	(cd "$WORK/seeds/parser" && zip -q -r "$OUT/fuzz_trace_parser_seed_corpus.zip" .)
+else
+	echo "build.sh: no zip: seed corpora left in $WORK/seeds"
+fi
+echo "build.sh: fuzzers in $OUT"

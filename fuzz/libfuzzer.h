@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libfuzzer.h - the clang-built libFuzzer binaries as foliocheck drives
+ * them: finding (and on first use building) them, and reading their
+ * progress from what they print.
+ */
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace fc::fuzz {
+
+/*
+ * ensure_libfuzzer - make sure @dir holds fuzz_differential and
+ * fuzz_trace_parser built by build.sh from the current sources: build them
+ * if they are missing or older than a source file under model/ or fuzz/
+ * (checked once per process per @dir). @say gets one line before a build
+ * starts. False and @err if clang++ is
+ * not there or the build fails (its log is named in @err).
+ */
+bool ensure_libfuzzer(const std::string &dir, const std::function<void(const std::string &)> &say,
+		      std::string *err);
+
+/* Is a clang++ able to build them on PATH? */
+bool have_clang();
+
+/* What a libFuzzer status line says; fields it did not print stay as they were. */
+struct LibFuzzerStats {
+	uint64_t execs = 0;
+	uint64_t exec_per_s = 0;
+	uint64_t cov = 0;
+	uint64_t ft = 0;
+	uint64_t corpus = 0;
+	uint64_t crashes = 0;  /* fork mode: oom/timeout/crash counted */
+};
+
+/*
+ * parse_libfuzzer_line - fold one line of libFuzzer output into @s:
+ * "#123 NEW cov: 10 ft: 20 corp: 5/90b exec/s: 1000 ..." (a single
+ * process) or "#123: cov: 10 ft: 20 corp: 5 exec/s: 1000
+ * oom/timeout/crash: 0/0/1 ..." (fork mode). False if it is neither.
+ */
+bool parse_libfuzzer_line(std::string_view line, LibFuzzerStats *s);
+
+/*
+ * class LogTail - reads what a child appended to its log since the last
+ * call, line by line.
+ */
+class LogTail {
+public:
+	explicit LogTail(std::string path) : path_(std::move(path)) {}
+	/* Calls @line for every complete new line. */
+	void read(const std::function<void(std::string_view)> &line);
+
+private:
+	std::string path_;
+	uint64_t offset_ = 0;
+	std::string partial_;
+};
+
+} // namespace fc::fuzz
