@@ -99,9 +99,15 @@ Config ConfigFlags::to_config() const
 							  Variant::unbatched},
 				     [](Variant x) { return std::string(variant_name(x)); }) +
 			 ")");
+	if (v && !variant_is_modelled(*v))
+		bad_flag("variant '" + variant +
+			 "' is named by SPEC but not modelled yet (modelled: v6_12, unbatched)");
 	auto a = parse_arch(arch);
 	if (!a)
 		bad_flag("unknown arch '" + arch + "' (known: gather, no_gather)");
+	auto pf = parse_prefault(prefault);
+	if (!pf)
+		bad_flag("unknown prefault '" + prefault + "' (known: young, old)");
 	auto m = parse_mutant(mutant);
 	if (!m) {
 		std::vector<Mutant> all{Mutant::none};
@@ -123,6 +129,7 @@ Config ConfigFlags::to_config() const
 	cfg.scope.max_order = std::min(max_order, pmd_order - 1);
 	cfg.scope.max_procs = procs;
 	cfg.scope.space = space;
+	cfg.prefault = *pf;
 	return cfg;
 }
 
@@ -130,7 +137,7 @@ void add_config_flags(CLI::App *cmd, ConfigFlags &flags)
 {
 	const char *group = "Scope";
 	cmd->add_option("--variant", flags.variant,
-			"accounting variant: v6_12, unbatched, v6_8, mm_id, tuple")
+			"accounting variant: v6_12 or unbatched (SPEC also names v6_8, mm_id, tuple: not modelled yet)")
 		->capture_default_str()
 		->group(group);
 	cmd->add_option("--arch", flags.arch, "gather or no_gather (MMU_GATHER_NO_GATHER)")
@@ -151,6 +158,10 @@ void add_config_flags(CLI::App *cmd, ConfigFlags &flags)
 		->capture_default_str()
 		->group(group);
 	cmd->add_option("--space", flags.space, "address-space size in pages (0: 4 PMDs)")
+		->capture_default_str()
+		->group(group);
+	cmd->add_option("--prefault", flags.prefault,
+			"young or old: PTEs fault-around prefaults (arch_wants_old_prefaulted_pte())")
 		->capture_default_str()
 		->group(group);
 }

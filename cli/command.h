@@ -41,7 +41,7 @@ std::vector<std::pair<std::string, CommandSetup>> registered_commands();
 /*
  * struct ConfigFlags - the scope flags every engine takes (SPEC: "Every engine
  * takes the same scope flags"): --variant --arch --mutant --pmd-order
- * --max-order --procs --space. to_config() turns them into a Config, with a
+ * --max-order --procs --space --prefault. to_config() turns them into a Config, with a
  * clean error (ExitStatus{2}) for unknown names.
  */
 struct ConfigFlags {
@@ -52,6 +52,7 @@ struct ConfigFlags {
 	unsigned max_order = 4;
 	unsigned procs = 4;
 	uint64_t space = 0;
+	std::string prefault = "young";
 
 	Config to_config() const;
 };

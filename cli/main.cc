@@ -6,7 +6,9 @@
  * Exit status, for every subcommand: 0 all checks held, 1 a check failed
  * (a violation, a divergence, a failed expect, a surviving mutant), 2 bad
  * input (unreadable or malformed trace, unknown name, bad flag), 3 an
- * internal error (an exception no command expected: a bug in foliocheck).
+ * internal error (an exception no command expected: a bug in foliocheck),
+ * 130 interrupted by Ctrl-C (long runs save their work first: check, fuzz,
+ * explore).
  */
 #include "cli/command.h"
 
@@ -20,7 +22,8 @@ int main(int argc, char **argv)
 		     "deferred split queue)",
 		     "foliocheck"};
 	app.require_subcommand(1);
-	app.footer("Exit status: 0 every check held, 1 a check failed, 2 bad input, 3 internal error.");
+	app.footer("Exit status: 0 every check held, 1 a check failed, 2 bad input, 3 internal error, "
+		   "130 interrupted (Ctrl-C; long runs save their work first).");
 	for (const auto &[name, setup] : fc::cli::registered_commands())
 		setup(app);
 

@@ -18,11 +18,16 @@
 
 namespace fc {
 
-/* One PTE: maps page @page of folio @folio. */
+/*
+ * One PTE: maps page @page of folio @folio. @young is pte_young(), the
+ * accessed bit (issue 6, seed 004): a PTE made from vm_page_prot has it, so
+ * it defaults to set; see docs/semantics.md "Young and old PTEs".
+ */
 struct PteView {
 	FolioId folio = 0;
 	uint32_t page = 0;
 	bool writable = false;
+	bool young = true;
 	bool operator==(const PteView &) const = default;
 };
 
@@ -30,6 +35,7 @@ struct PteView {
 struct PmdView {
 	FolioId folio = 0;
 	bool writable = false;
+	bool young = true;   /* pmd_young() */
 	bool operator==(const PmdView &) const = default;
 };
 

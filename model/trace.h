@@ -28,7 +28,7 @@ struct SourceLoc {
 enum class OpKind : uint8_t {
 	fault_anon,  /* fault P VA anon order=K [pmd] */
 	file_create, /* file NAME pages=N [order=K] */
-	fault_file,  /* fault P VA file=NAME [index=I] [pages=N] [private] */
+	fault_file,  /* fault P VA file=NAME [index=I] [pages=N] [private] [at=VA2] */
 	read,        /* read P VA */
 	write,       /* write P VA */
 	fork,        /* fork P Q */
@@ -56,6 +56,7 @@ enum class ObsKind : uint8_t {
 	mapped, writable, rss, violations, violation, atomics, split_queue_locks,
 	spurious_enqueues,
 	lazyfree,    /* issue 6: MADV_FREE made the folio lazyfree (!PG_swapbacked) */
+	young,       /* issue 6: young P VA, the accessed bit of the PTE/PMD (seed 004) */
 };
 
 enum class RssKind : uint8_t { anon, file };
@@ -65,8 +66,8 @@ struct Observable {
 	ObsKind kind = ObsKind::refcount;
 	FolioId folio = 0;     /* folio observables */
 	uint32_t page = 0;     /* page_mapcount, anon_exclusive */
-	ProcId proc = 0;       /* mapped, writable, rss */
-	Va va = 0;             /* mapped, writable */
+	ProcId proc = 0;       /* mapped, writable, young, rss */
+	Va va = 0;             /* mapped, writable, young */
 	RssKind rss = RssKind::anon;
 	Invariant invariant = Invariant::mapcount_le_refcount; /* violation */
 
@@ -100,6 +101,7 @@ struct Op {
 	Va va2 = 0;            /* to=VA2 of mremap */
 	uint64_t pages = 1;    /* pages=N */
 	uint64_t index = 0;    /* index=I of a file fault */
+	uint64_t at = 0;       /* at=VA2 of a file fault: the faulting page is VA + at */
 	unsigned order = 0;    /* order=K */
 	bool pmd = false;      /* fault ... pmd */
 	bool write = false;    /* pin ... write */
@@ -124,6 +126,7 @@ struct ConfigOverrides {
 	std::optional<Variant> variant;
 	std::optional<Arch> arch;
 	std::optional<Mutant> mutant;
+	std::optional<Prefault> prefault;
 	std::optional<unsigned> pmd_order;
 	std::optional<unsigned> max_order;
 	std::optional<unsigned> max_procs;

@@ -279,6 +279,7 @@ std::string_view obs_keyword(ObsKind k)
 	case ObsKind::split_queue_locks: return "split_queue_locks";
 	case ObsKind::spurious_enqueues: return "spurious_enqueues";
 	case ObsKind::lazyfree:          return "lazyfree";
+	case ObsKind::young:             return "young";
 	}
 	return "?";
 }

@@ -106,6 +106,6 @@ std::string quote(std::string_view s);
  */
 std::string_view op_keyword(OpKind k);
 std::string_view obs_keyword(ObsKind k);
-inline constexpr unsigned kNrObsKinds = static_cast<unsigned>(ObsKind::lazyfree) + 1;
+inline constexpr unsigned kNrObsKinds = static_cast<unsigned>(ObsKind::young) + 1;
 
 } // namespace fc::lex

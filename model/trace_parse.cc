@@ -330,7 +330,8 @@ HandleId StatementParser::handle(std::string_view prefix, std::string_view what)
 /* ---- statements -------------------------------------------------------- */
 
 constexpr std::string_view kUsageFaultAnon = "fault P VA anon order=K [pmd]";
-constexpr std::string_view kUsageFaultFile = "fault P VA file=NAME [index=I] [pages=N] [private]";
+constexpr std::string_view kUsageFaultFile =
+	"fault P VA file=NAME [index=I] [pages=N] [private] [at=VA2]";
 
 /*
  * fault - the two forms differ after the VA: the word `anon`, or options
@@ -363,6 +364,7 @@ void parse_fault(StatementParser &p, Op &op)
 		{ "index", false, "index=I" },
 		{ "pages", false, "pages=N" },
 		{ "private", true, "private" },
+		{ "at", false, "at=VA2" },
 	};
 	OptHit hit[std::size(specs)];
 	p.options(specs, hit, kUsageFaultFile);
@@ -373,6 +375,14 @@ void parse_fault(StatementParser &p, Op &op)
 	if (hit[2].present)
 		op.pages = p.count_at(hit[2].value, hit[2].col, "a page count");
 	op.is_private = hit[3].present;
+	/* at=VA2: the page whose access faulted, one of the range's (seed 004) */
+	if (hit[4].present) {
+		const Va at = p.u64_at(hit[4].value, hit[4].col, "a virtual page number");
+		if (at < op.va || at - op.va >= op.pages)
+			p.fail(hit[4].col, "at=VA2 must be a page of the range [VA, VA+pages), got " +
+						   quote(hit[4].value));
+		op.at = at - op.va;
+	}
 }
 
 void parse_file(StatementParser &p, Op &op)
@@ -601,6 +611,7 @@ void parse_observable(StatementParser &p, Observable &obs)
 		break;
 	case ObsKind::mapped:
 	case ObsKind::writable:
+	case ObsKind::young:
 		obs.proc = p.proc();
 		obs.va = p.va();
 		break;
@@ -703,7 +714,9 @@ void parse_expect(StatementParser &p, Op &op)
 
 /* ---- config ------------------------------------------------------------ */
 
-enum ConfigKey { kVariant, kArch, kMutant, kPmdOrder, kMaxOrderKey, kProcs, kSpace, kNrConfigKeys };
+enum ConfigKey {
+	kVariant, kArch, kMutant, kPmdOrder, kMaxOrderKey, kProcs, kSpace, kPrefault, kNrConfigKeys
+};
 
 constexpr OptSpec kConfigSpecs[kNrConfigKeys] = {
 	{ "variant", false, "variant=NAME" },
@@ -713,6 +726,7 @@ constexpr OptSpec kConfigSpecs[kNrConfigKeys] = {
 	{ "max_order", false, "max_order=K" },
 	{ "procs", false, "procs=N" },
 	{ "space", false, "space=PAGES" },
+	{ "prefault", false, "prefault=young|old" },
 };
 
 /* one_of - "a, b, c" of every name @name_of gives for 0..@n-1 */
@@ -766,6 +780,9 @@ void parse_config(StatementParser &p, ConfigOverrides &cfg, uint32_t (&set_on)[k
 			p.fail(hit[kVariant].col, "unknown variant " + quote(hit[kVariant].value) +
 				"; expected one of: " +
 				one_of<Variant>(static_cast<unsigned>(Variant::unbatched) + 1, variant_name));
+		if (!variant_is_modelled(*cfg.variant))
+			p.fail(hit[kVariant].col, "variant " + quote(hit[kVariant].value) +
+				" is named by SPEC but not modelled yet; modelled: v6_12, unbatched");
 	}
 	if (hit[kArch].present) {
 		cfg.arch = parse_arch(hit[kArch].value);
@@ -779,8 +796,15 @@ void parse_config(StatementParser &p, ConfigOverrides &cfg, uint32_t (&set_on)[k
 		if (!cfg.mutant)
 			p.fail(hit[kMutant].col, "unknown mutant " + quote(hit[kMutant].value) +
 				"; expected one of: " +
-				one_of<Mutant>(static_cast<unsigned>(Mutant::unpin_once_per_folio) + 1,
+				one_of<Mutant>(static_cast<unsigned>(Mutant::pte_range_young_once) + 1,
 					       mutant_name));
+	}
+	if (hit[kPrefault].present) {
+		cfg.prefault = parse_prefault(hit[kPrefault].value);
+		if (!cfg.prefault)
+			p.fail(hit[kPrefault].col, "unknown prefault " + quote(hit[kPrefault].value) +
+				"; expected one of: " +
+				one_of<Prefault>(static_cast<unsigned>(Prefault::old) + 1, prefault_name));
 	}
 	if (hit[kPmdOrder].present)
 		cfg.pmd_order = config_number(p, hit[kPmdOrder], "pmd_order", 1, kMaxOrder);
@@ -921,6 +945,7 @@ static bool same_observable(const Observable &a, const Observable &b)
 		return a.folio == b.folio && a.page == b.page;
 	case ObsKind::mapped:
 	case ObsKind::writable:
+	case ObsKind::young:
 		return a.proc == b.proc && a.va == b.va;
 	case ObsKind::rss:
 		return a.proc == b.proc && a.rss == b.rss;
@@ -970,7 +995,7 @@ bool Op::same_statement(const Op &o) const
 		return file == o.file && pages == o.pages && order == o.order;
 	case OpKind::fault_file:
 		return same_pva && file == o.file && index == o.index && pages == o.pages &&
-		       is_private == o.is_private;
+		       is_private == o.is_private && at == o.at;
 	case OpKind::read:
 	case OpKind::write:
 	case OpKind::split_pmd:
@@ -1007,7 +1032,8 @@ bool Op::same_statement(const Op &o) const
 
 bool ConfigOverrides::empty() const
 {
-	return !variant && !arch && !mutant && !pmd_order && !max_order && !max_procs && !space;
+	return !variant && !arch && !mutant && !pmd_order && !max_order && !max_procs && !space &&
+	       !prefault;
 }
 
 Config ConfigOverrides::apply(Config base) const
@@ -1026,6 +1052,8 @@ Config ConfigOverrides::apply(Config base) const
 		base.scope.max_procs = *max_procs;
 	if (space)
 		base.scope.space = *space;
+	if (prefault)
+		base.prefault = *prefault;
 	return base;
 }
 

@@ -3,12 +3,12 @@
  * trace_print.cc - the canonical text form of a trace, which parse_trace()
  * reads back as the same statements (Op::same_statement) and config.
  *
- * Canonical spelling: virtual page numbers (VA, to=VA2, the VA of `mapped`
- * and `writable`) in 0x-hex, as kernel developers write addresses; every
- * other number (pages=, index=, order=, config values, expected values) in
- * decimal. Options come in the order of the usage strings in SPEC.md, and
- * an optional option at its default (pages=1, index=0, order=0 of `file`)
- * is left out.
+ * Canonical spelling: virtual page numbers (VA, to=VA2, at=VA2, the VA of
+ * `mapped`, `writable` and `young`) in 0x-hex, as kernel developers write
+ * addresses; every other number (pages=, index=, order=, config values,
+ * expected values) in decimal. Options come in the order of the usage
+ * strings in SPEC.md, and an optional option at its default (pages=1,
+ * index=0, order=0 of `file`, at=VA) is left out.
  */
 #include "model/trace.h"
 #include "model/trace_lex.h"
@@ -82,6 +82,7 @@ std::string format_observable(const Observable &obs)
 		return s + " " + page_name(obs.folio, obs.page);
 	case ObsKind::mapped:
 	case ObsKind::writable:
+	case ObsKind::young:
 		return s + " " + proc_name(obs.proc) + " " + hex(obs.va);
 	case ObsKind::rss:
 		return s + " " + proc_name(obs.proc) + (obs.rss == RssKind::anon ? " anon" : " file");
@@ -109,7 +110,8 @@ std::string format_op(const Op &op)
 	case OpKind::fault_file:
 		return proc_va(op) + " file=" + op.file +
 		       (op.index ? " index=" + dec(op.index) : "") + optional_pages(op) +
-		       (op.is_private ? " private" : "");
+		       (op.is_private ? " private" : "") +
+		       (op.at ? " at=" + hex(op.va + op.at) : "");
 	case OpKind::read:
 	case OpKind::write:
 	case OpKind::split_pmd:
@@ -168,6 +170,8 @@ static std::string format_config(const ConfigOverrides &c)
 		s += " procs=" + dec(*c.max_procs);
 	if (c.space)
 		s += " space=" + dec(*c.space);
+	if (c.prefault)
+		s += " prefault=" + std::string(prefault_name(*c.prefault));
 	return s + "\n";
 }
 

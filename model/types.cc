@@ -42,7 +42,11 @@ constexpr std::array<std::string_view, 2> kArchNames = {
 	"gather", "no_gather",
 };
 
-constexpr std::array<std::string_view, 13> kMutantNames = {
+constexpr std::array<std::string_view, 2> kPrefaultNames = {
+	"young", "old",
+};
+
+constexpr std::array<std::string_view, 14> kMutantNames = {
 	"none",
 	"zap_no_folio_get",
 	"zap_refs_before_rmap",
@@ -56,6 +60,7 @@ constexpr std::array<std::string_view, 13> kMutantNames = {
 	"swapout_ignores_pin",
 	"file_rmap_once_per_batch",
 	"madv_free_skips_batch_check",
+	"pte_range_young_once",
 };
 
 constexpr std::array<std::string_view, kNrInvariants> kInvariantNames = {
@@ -73,17 +78,25 @@ constexpr std::array<std::string_view, kNrInvariants> kInvariantNames = {
 
 static_assert(kVariantNames.size() == static_cast<size_t>(Variant::unbatched) + 1);
 static_assert(kArchNames.size() == static_cast<size_t>(Arch::no_gather) + 1);
-static_assert(kMutantNames.size() == static_cast<size_t>(Mutant::madv_free_skips_batch_check) + 1);
+static_assert(kPrefaultNames.size() == static_cast<size_t>(Prefault::old) + 1);
+static_assert(kMutantNames.size() == static_cast<size_t>(Mutant::pte_range_young_once) + 1);
 
 } // namespace
 
 std::string_view variant_name(Variant v) { return name_of(kVariantNames, v); }
 std::string_view arch_name(Arch a) { return name_of(kArchNames, a); }
+std::string_view prefault_name(Prefault p) { return name_of(kPrefaultNames, p); }
 std::string_view mutant_name(Mutant m) { return name_of(kMutantNames, m); }
 std::string_view invariant_name(Invariant inv) { return name_of(kInvariantNames, inv); }
 
 std::optional<Variant> parse_variant(std::string_view s) { return lookup<Variant>(kVariantNames, s); }
+
+bool variant_is_modelled(Variant v)
+{
+	return v == Variant::v6_12 || v == Variant::unbatched;
+}
 std::optional<Arch> parse_arch(std::string_view s) { return lookup<Arch>(kArchNames, s); }
+std::optional<Prefault> parse_prefault(std::string_view s) { return lookup<Prefault>(kPrefaultNames, s); }
 std::optional<Mutant> parse_mutant(std::string_view s) { return lookup<Mutant>(kMutantNames, s); }
 std::optional<Invariant> parse_invariant(std::string_view s) { return lookup<Invariant>(kInvariantNames, s); }
 
@@ -146,6 +159,11 @@ const std::vector<MutantInfo> &mutant_catalogue()
 		  "folio_pte_batch: PTEs that map other folios are skipped or cleaned with "
 		  "it, and a folio mapped elsewhere too is not split",
 		  "" },
+		{ Mutant::pte_range_young_once, "pte_range_young_once",
+		  "seed-004 set_pte_range with prefault = vmf->address != addr, evaluated "
+		  "once for the whole range: a fault-around run holding the faulting "
+		  "address but starting before it is mapped old, faulting PTE included",
+		  "prefault=old" },
 	};
 	return catalogue;
 }

@@ -43,6 +43,17 @@ enum class Arch : uint8_t {
 };
 
 /*
+ * Prefault - arch_wants_old_prefaulted_pte() (seed 004): whether
+ * set_pte_range() maps the PTEs fault-around prefaults old. x86 (and every
+ * arch without an override) says no; arm64 with hardware access-flag
+ * management says yes.
+ */
+enum class Prefault : uint8_t {
+	young, /* arch_wants_old_prefaulted_pte() false (x86: default) */
+	old,   /* arch_wants_old_prefaulted_pte() true (arm64 with hardware AF) */
+};
+
+/*
  * The mutant catalogue. Each is a deliberately wrong kernel model taken from
  * the seed threads or kernel history; see model/mutants.cc for what each
  * breaks.
@@ -61,6 +72,7 @@ enum class Mutant : uint8_t {
 	swapout_ignores_pin,
 	file_rmap_once_per_batch,
 	madv_free_skips_batch_check,
+	pte_range_young_once,
 };
 
 struct MutantInfo {
@@ -75,9 +87,17 @@ const std::vector<MutantInfo> &mutant_catalogue();
 
 std::string_view variant_name(Variant v);
 std::string_view arch_name(Arch a);
+std::string_view prefault_name(Prefault p);
 std::string_view mutant_name(Mutant m);
 std::optional<Variant> parse_variant(std::string_view s);
+/*
+ * variant_is_modelled - whether the kernel model implements @v. SPEC names
+ * v6_8, mm_id and tuple; until they are modelled a trace or flag naming one
+ * is bad input, never silently run as v6_12.
+ */
+bool variant_is_modelled(Variant v);
 std::optional<Arch> parse_arch(std::string_view s);
+std::optional<Prefault> parse_prefault(std::string_view s);
 std::optional<Mutant> parse_mutant(std::string_view s);
 
 /*
@@ -99,6 +119,7 @@ struct Config {
 	Arch arch = Arch::gather;
 	Mutant mutant = Mutant::none;
 	Scope scope;
+	Prefault prefault = Prefault::young;
 };
 
 /* Invariant names from SPEC; the order is the report order. */

@@ -903,4 +903,156 @@ TEST(KernelModel, MadvFreeSkipsBatchCheckMutant)
 }
 
 } // namespace
+/* The accessed bit of the PTE mapping (@p, @va); -1 if none does. */
+int young(const Snapshot &s, ProcId p, Va va)
+{
+	auto it = s.proc(p)->ptes.find(va);
+	return it == s.proc(p)->ptes.end() ? -1 : it->second.young;
+}
+
+Config prefault_old(Mutant m = Mutant::none, unsigned pmd_order = 9)
+{
+	Config cfg = config(pmd_order, Variant::v6_12, Arch::gather, m);
+	cfg.prefault = Prefault::old;
+	return cfg;
+}
+
+TEST(KernelModel, SetPteRangeYoungPerRunOnPrefaultOld)
+{
+	/* four order-2 folios, the access at 0x26 (page 2 of f2) */
+	KernelModel km(prefault_old());
+	km.apply(file_op("a", 16, 2));
+	Op op = fault_file(0, 0x20, "a", 0, 16, false);
+	op.at = 6;
+	km.apply(op);
+	Snapshot s = km.snapshot();
+	/* prefault = !in_range(vmf->address, addr, nr): f2's run is young */
+	for (Va va = 0x24; va < 0x28; va++)
+		EXPECT_EQ(young(s, 0, va), 1) << va;
+	for (Va va : {0x20, 0x23, 0x28, 0x2b, 0x2c, 0x2f})
+		EXPECT_EQ(young(s, 0, va), 0) << va;
+	/* the hardware access sets one PTE's bit */
+	km.apply(on_range(OpKind::read, 0, 0x2d));
+	s = km.snapshot();
+	EXPECT_EQ(young(s, 0, 0x2d), 1);
+	EXPECT_EQ(young(s, 0, 0x2c), 0);
+}
+
+TEST(KernelModel, SetPteRangeAllYoungOnPrefaultYoung)
+{
+	KernelModel km(config());
+	km.apply(file_op("a", 8, 2));
+	Op op = fault_file(0, 0x20, "a", 0, 8, true);
+	op.at = 5;
+	km.apply(op);
+	Snapshot s = km.snapshot();
+	for (Va va = 0x20; va < 0x28; va++)
+		EXPECT_EQ(young(s, 0, va), 1) << va;
+}
+
+TEST(KernelModel, SetPteRangeRunCutByPteTableIsTwoCalls)
+{
+	/* 16 pages per table: f1's pages 2, 3 land in the next table */
+	KernelModel km(prefault_old(Mutant::none, 4));
+	km.apply(file_op("a", 4, 2));
+	Op op = fault_file(0, 0x1e, "a", 0, 4, false);
+	op.at = 1;
+	km.apply(op);
+	Snapshot s = km.snapshot();
+	EXPECT_EQ(young(s, 0, 0x1e), 1);
+	EXPECT_EQ(young(s, 0, 0x1f), 1);
+	EXPECT_EQ(young(s, 0, 0x20), 0);
+	EXPECT_EQ(young(s, 0, 0x21), 0);
+	EXPECT_EQ(s.folio(1)->mapcount, 4);
+}
+
+TEST(KernelModel, PteRangeYoungOnceMutantMapsFaultingRunOld)
+{
+	for (Mutant m : {Mutant::none, Mutant::pte_range_young_once}) {
+		KernelModel km(prefault_old(m));
+		km.apply(file_op("a", 8, 2));
+		Op op = fault_file(0, 0x20, "a", 0, 8, false);
+		op.at = 2;
+		km.apply(op);
+		Snapshot s = km.snapshot();
+		/* v6.12: the run [0x20, 0x24) holds 0x22; v4: 0x22 != 0x20 */
+		EXPECT_EQ(young(s, 0, 0x22), m == Mutant::none ? 1 : 0);
+		EXPECT_EQ(young(s, 0, 0x20), m == Mutant::none ? 1 : 0);
+		EXPECT_EQ(young(s, 0, 0x24), 0);
+	}
+	/* a fault at the first page of its run: the mutant agrees */
+	KernelModel km(prefault_old(Mutant::pte_range_young_once));
+	km.apply(file_op("a", 8, 2));
+	km.apply(fault_file(0, 0x20, "a", 0, 8, false));
+	EXPECT_EQ(young(km.snapshot(), 0, 0x20), 1);
+	EXPECT_EQ(young(km.snapshot(), 0, 0x24), 0);
+}
+
+TEST(KernelModel, SinglePageFaultsMapYoung)
+{
+	/* do_read_fault()/do_cow_fault(): set_pte_range() at vmf->address */
+	KernelModel km(prefault_old());
+	km.apply(file_op("a", 8, 2));
+	km.apply(fault_file(0, 0x20, "a", 0, 8, true));
+	EXPECT_EQ(young(km.snapshot(), 0, 0x23), 1);   /* the faulting run */
+	EXPECT_EQ(young(km.snapshot(), 0, 0x24), 0);   /* prefaulted */
+	km.apply(on_range(OpKind::munmap, 0, 0x25, 2));
+	km.apply(on_range(OpKind::read, 0, 0x25));
+	EXPECT_EQ(km.apply(on_range(OpKind::write, 0, 0x26)), "new f3");
+	Snapshot s = km.snapshot();
+	EXPECT_EQ(young(s, 0, 0x25), 1);
+	EXPECT_EQ(young(s, 0, 0x26), 1);
+	EXPECT_EQ(young(s, 0, 0x27), 0);
+	EXPECT_EQ(s.proc(0)->rss_anon, 1);
+}
+
+TEST(KernelModel, ForkCopiesOldMadvFreeMakesOld)
+{
+	KernelModel km(config());
+	km.apply(fault(0, 0x20, 2));
+	km.apply(fault(0, 0x200, 9, true));
+	EXPECT_EQ(young(km.snapshot(), 0, 0x20), 1);
+	EXPECT_TRUE(km.snapshot().proc(0)->pmds.at(0x200).young);
+	km.apply(fork_op(0, 1));
+	Snapshot s = km.snapshot();
+	/* __copy_present_ptes(): pte_mkold(); copy_huge_pmd(): pmd_mkold() */
+	EXPECT_EQ(young(s, 1, 0x20), 0);
+	EXPECT_EQ(young(s, 0, 0x20), 1);
+	EXPECT_FALSE(s.proc(1)->pmds.at(0x200).young);
+	EXPECT_TRUE(s.proc(0)->pmds.at(0x200).young);
+	/* clear_young_dirty_ptes(CYDP_CLEAR_YOUNG | CYDP_CLEAR_DIRTY) */
+	km.apply(on_range(OpKind::exit, 1, 0));
+	km.apply(on_range(OpKind::madv_free, 0, 0x20, 4));
+	km.apply(on_range(OpKind::madv_free, 0, 0x200, 512));
+	s = km.snapshot();
+	EXPECT_EQ(young(s, 0, 0x23), 0);
+	EXPECT_FALSE(s.proc(0)->pmds.at(0x200).young);
+	/* FOLL_TOUCH: touch_pmd() makes the PMD young, a PTE stays old */
+	km.apply(on_range(OpKind::get, 0, 0x21));
+	km.apply(on_range(OpKind::get, 0, 0x201));
+	s = km.snapshot();
+	EXPECT_EQ(young(s, 0, 0x21), 0);
+	EXPECT_TRUE(s.proc(0)->pmds.at(0x200).young);
+	/* __split_huge_pmd_locked(): the PTEs inherit the PMD's bit */
+	km.apply(on_range(OpKind::madv_free, 0, 0x200, 512));
+	km.apply(on_range(OpKind::split_pmd, 0, 0x200));
+	s = km.snapshot();
+	EXPECT_EQ(young(s, 0, 0x200), 0);
+	EXPECT_EQ(young(s, 0, 0x3ff), 0);
+}
+
+TEST(KernelModel, FolioSplitKeepsYoungThroughMigrationEntries)
+{
+	KernelModel km(config());
+	km.apply(fault(0, 0x20, 2));
+	km.apply(on_range(OpKind::madv_free, 0, 0x20, 4));
+	km.apply(on_range(OpKind::read, 0, 0x21));
+	km.apply(on_folio(OpKind::split, 1));
+	Snapshot s = km.snapshot();
+	EXPECT_EQ(s.folio(1)->order, 0u);
+	EXPECT_EQ(young(s, 0, 0x20), 0);
+	EXPECT_EQ(young(s, 0, 0x21), 1);
+	EXPECT_EQ(s.proc(0)->ptes.at(0x21).folio, 2u);
+}
+
 } // namespace fc

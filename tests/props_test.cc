@@ -20,6 +20,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
+#include <csignal>
 #include <string>
 
 namespace fc {
@@ -35,6 +37,13 @@ Config scope(unsigned pmd_order, unsigned max_order, Variant v = Variant::v6_12,
 	cfg.variant = v;
 	cfg.arch = a;
 	cfg.mutant = m;
+	return cfg;
+}
+
+/* @cfg on an arch whose fault-around maps prefaulted PTEs old (arm64 with hardware AF). */
+Config prefault_old(Config cfg)
+{
+	cfg.prefault = Prefault::old;
 	return cfg;
 }
 
@@ -77,6 +86,17 @@ RC_GTEST_PROP(PropsModel, AllStatementsPmdOrder4NoGather, ())
 	check_model_property(scope(4, 3, Variant::v6_12, Arch::no_gather), OpAlphabet::standard());
 }
 
+/* Fault-around maps prefaulted PTEs old: the young observable tells them apart. */
+RC_GTEST_PROP(PropsModel, AllStatementsPmdOrder4PrefaultOld, ())
+{
+	check_model_property(prefault_old(scope(4, 3)), OpAlphabet::standard());
+}
+
+RC_GTEST_PROP(PropsModel, AllStatementsPmdOrder4Unbatched, ())
+{
+	check_model_property(scope(4, 3, Variant::unbatched), OpAlphabet::standard());
+}
+
 /* A few cases at the real PMD size: 512-page folios, every order up to 4. */
 TEST(PropsModel, AnonPmdOrder9FewCases)
 {
@@ -84,13 +104,27 @@ TEST(PropsModel, AnonPmdOrder9FewCases)
 	o.cfg = scope(9, 4);
 	o.alphabet = anon();
 	o.seed = 9;
-	o.tests = 8;
-	o.max_ops = 30;
+	o.tests = 20;
+	o.max_ops = 40;
 	CampaignResult r = run_campaign(o);
 	ASSERT_TRUE(r.error.empty()) << r.error;
 	EXPECT_FALSE(r.failed) << format_counterexample(r.counterexample);
-	EXPECT_EQ(r.tests, 8u);
+	EXPECT_EQ(r.tests, 20u);
 	EXPECT_GT(r.stats.count(Event::pmd_fault), 0u);
+}
+
+/* The whole alphabet at the real PMD size: file folios, swap, mremap, ... */
+TEST(PropsModel, AllStatementsPmdOrder9FewCases)
+{
+	CampaignOptions o;
+	o.cfg = prefault_old(scope(9, 4));
+	o.seed = 9;
+	o.tests = 20;
+	o.max_ops = 40;
+	CampaignResult r = run_campaign(o);
+	ASSERT_TRUE(r.error.empty()) << r.error;
+	EXPECT_FALSE(r.failed) << format_counterexample(r.counterexample);
+	EXPECT_EQ(r.tests, 20u);
 }
 
 /* --- trace round trip --- */
@@ -151,6 +185,35 @@ TEST(PropsTrace, ConfigLineCarriesTheScope)
 	EXPECT_EQ(back.mutant, Mutant::dup_ignores_pin);
 	EXPECT_EQ(back.scope.pmd_order, 4u);
 	EXPECT_EQ(back.scope.max_order, 3u);
+	EXPECT_EQ(back.prefault, Prefault::young);
+	EXPECT_FALSE(o.prefault);
+
+	/* prefault=old is carried, through the printed config line too */
+	Trace t;
+	t.config = trace_config(prefault_old(cfg));
+	Config old = parse(format_trace(t)).config.apply(Config{});
+	EXPECT_EQ(old.prefault, Prefault::old);
+	EXPECT_EQ(old.arch, Arch::no_gather);
+}
+
+/* The hunter applies the config a mutant needs, whatever it is. */
+TEST(PropsTrace, MutantNeedsAreApplied)
+{
+	for (const MutantInfo &mi : mutant_catalogue()) {
+		Config cfg = scope(4, 3, Variant::v6_12, Arch::gather, mi.mutant);
+		Config need = apply_mutant_needs(cfg);
+		EXPECT_EQ(mutant_needs(mi.mutant), mi.needs);
+		if (mi.needs.empty()) {
+			EXPECT_EQ(need.arch, cfg.arch) << mi.name;
+			EXPECT_EQ(need.prefault, cfg.prefault) << mi.name;
+			continue;
+		}
+		Config want = parse("config " + std::string(mi.needs)).config.apply(cfg);
+		EXPECT_EQ(need.arch, want.arch) << mi.name;
+		EXPECT_EQ(need.prefault, want.prefault) << mi.name;
+		EXPECT_EQ(need.variant, want.variant) << mi.name;
+		EXPECT_EQ(need.mutant, mi.mutant) << mi.name;
+	}
 }
 
 /* --- the generators --- */
@@ -218,11 +281,45 @@ TEST(PropsGenerators, CandidatesAreMostlyLegal)
 	 * applies); fallbacks from illegal candidates would push it far above.
 	 */
 	EXPECT_LT(by_kind[static_cast<size_t>(OpKind::shrink)], total / 8);
-	/* the anonymous-memory statements every model implements all occur */
+	/* every statement of SPEC but expect (an assertion, not an operation) occurs */
 	for (OpKind k : {OpKind::fault_anon, OpKind::read, OpKind::write, OpKind::fork,
 			 OpKind::munmap, OpKind::pin, OpKind::unpin, OpKind::get, OpKind::put,
-			 OpKind::split_pmd, OpKind::split, OpKind::shrink, OpKind::exit})
+			 OpKind::split_pmd, OpKind::split, OpKind::shrink, OpKind::exit,
+			 OpKind::file_create, OpKind::fault_file, OpKind::madv_free,
+			 OpKind::mremap, OpKind::mprotect, OpKind::swapout, OpKind::swapin,
+			 OpKind::reclaim})
 		EXPECT_GT(by_kind[static_cast<size_t>(k)], 0u) << static_cast<int>(k);
+}
+
+/*
+ * File faults aim at the seed-004 bug: several pages, the faulting page
+ * (at=) inside a large folio's run but not its first page.
+ */
+TEST(PropsGenerators, FileFaultsFaultInsideLargeRuns)
+{
+	Config cfg = scope(4, 3);
+	ReferenceModel ref(cfg);
+	GenHints hints;
+	Op file = parse("file f pages=16 order=2\n").ops[0];
+	ref.apply(file);
+	hints.note(file, nullptr);
+	StateView view(cfg, ref.snapshot(), &hints);
+	const OpGenerator *fault_file = nullptr;
+	for (const OpGenerator &g : op_generators())
+		if (g.kind == OpKind::fault_file)
+			fault_file = &g;
+	ASSERT_NE(fault_file, nullptr);
+	Rng rng(1);
+	unsigned several = 0, mid_run = 0;
+	for (int i = 0; i < 200; i++) {
+		std::optional<Op> op = fault_file->build(view, rng);
+		ASSERT_TRUE(op);
+		EXPECT_LT(op->at, op->pages) << format_op(*op);
+		several += op->pages > 1;
+		mid_run += op->pages > 1 && op->at > 0 && (op->index + op->at) % 4 != 0;
+	}
+	EXPECT_GT(several, 100u);
+	EXPECT_GT(mid_run, 40u);
 }
 
 TEST(PropsGenerators, AlphabetParses)
@@ -263,13 +360,135 @@ TEST(PropsStats, BiasedCasesOccur)
 	ASSERT_FALSE(r.failed) << format_counterexample(r.counterexample);
 	const GenStats &s = r.stats;
 	EXPECT_EQ(s.tests, 300u);
+	EXPECT_TRUE(s.missing(kKeyEvents).empty()) << s.format();
+	/* anon folios of every order up to max_order, and PMD folios */
+	for (unsigned k : {0u, 1u, 2u, 3u, 4u})
+		EXPECT_GT(s.fault_orders[k], 0u) << "order " << k << "\n" << s.format();
 	for (Event e : {Event::pmd_split, Event::partial_unmap, Event::pinned_fork,
-			Event::large_cow_reuse, Event::pte_large_fault, Event::pmd_fault,
-			Event::noncontiguous, Event::range_end_before, Event::range_end_on,
-			Event::range_end_after, Event::fork_copy, Event::large_cow_copy,
-			Event::unshare, Event::write_both_sides, Event::folio_split,
-			Event::split_refused, Event::deferred_queue, Event::folio_freed})
+			Event::large_cow_reuse, Event::pmd_cow_reuse, Event::pte_large_fault,
+			Event::pmd_fault, Event::noncontiguous, Event::range_end_before,
+			Event::range_end_on, Event::range_end_after, Event::fork_copy,
+			Event::large_cow_copy, Event::unshare, Event::write_both_sides,
+			Event::folio_split, Event::split_refused, Event::deferred_queue,
+			Event::folio_freed})
 		EXPECT_GT(s.count(e), 0u) << event_name(e) << "\n" << s.format();
+}
+
+/*
+ * The whole alphabet reaches the issue-6 paths as well as the four key
+ * cases: fault-around over large file folios with the faulting page inside a
+ * run (and old prefaulted PTEs, on prefault=old), private file COW into
+ * anon, MADV_FREE marking a large folio without a split and MADV_FREE over
+ * part of one, reclaim discarding lazyfree folios, mremap leaving a folio
+ * non-contiguous, mprotect over part of a folio, swapout, swapout refused
+ * for a pin, swap-in.
+ */
+TEST(PropsStats, Issue6PathsOccur)
+{
+	CampaignOptions o;
+	o.cfg = prefault_old(scope(4, 3));
+	o.alphabet = OpAlphabet::standard();
+	o.seed = 6;
+	o.tests = 300;
+	CampaignResult r = run_campaign(o);
+	ASSERT_TRUE(r.error.empty()) << r.error;
+	ASSERT_FALSE(r.failed) << format_counterexample(r.counterexample);
+	const GenStats &s = r.stats;
+	EXPECT_TRUE(s.missing(kKeyEvents).empty()) << s.format();
+	for (Event e : {Event::file_large_map, Event::fault_mid_folio, Event::prefault_old,
+			Event::file_cow_anon, Event::lazyfree_large, Event::madv_free_partial,
+			Event::lazyfree_reclaimed, Event::mremap_noncontig,
+			Event::mprotect_partial, Event::swapped_out, Event::swapout_pinned,
+			Event::swapin})
+		EXPECT_GT(s.count(e), 0u) << event_name(e) << "\n" << s.format();
+}
+
+/*
+ * The classifier counts COW reuse the way v6.12 does it: a write to a
+ * read-only PMD whose folio has no other reference reuses it
+ * (do_huge_pmd_wp_page()); a write to a read-only PTE of a large folio that
+ * is not AnonExclusive copies (wp_can_reuse_anon_folio() refuses every
+ * large folio).
+ */
+TEST(PropsStats, CowReuseCountsWhatTheKernelDoes)
+{
+	Config cfg = scope(4, 3);
+	auto events_of_last = [&](const std::string &text) {
+		Trace t = parse(text);
+		ReferenceModel ref(cfg);
+		StepClassifier c(cfg.scope.pmd_pages());
+		std::vector<Event> last;
+		for (const Op &op : t.ops) {
+			EXPECT_FALSE(ref.check(op)) << format_op(op);
+			Snapshot before = ref.snapshot();
+			ref.apply(op);
+			last = c.classify(op, before, ref.snapshot());
+		}
+		return last;
+	};
+	auto has = [](const std::vector<Event> &ev, Event e) {
+		return std::find(ev.begin(), ev.end(), e) != ev.end();
+	};
+	std::vector<Event> pmd = events_of_last("fault p0 16 anon order=4 pmd\n"
+						"fork p0 p1\n"
+						"exit p1\n"
+						"write p0 20\n");
+	EXPECT_TRUE(has(pmd, Event::large_cow_reuse));
+	EXPECT_TRUE(has(pmd, Event::pmd_cow_reuse));
+	EXPECT_FALSE(has(pmd, Event::pmd_split));
+
+	std::vector<Event> pte = events_of_last("fault p0 8 anon order=3\n"
+						"fork p0 p1\n"
+						"exit p1\n"
+						"write p0 9\n");
+	EXPECT_FALSE(has(pte, Event::large_cow_reuse));
+	EXPECT_TRUE(has(pte, Event::large_cow_copy));
+}
+
+/* --- campaigns: stopping --- */
+
+/* A stop request before the start: nothing runs, the result says so. */
+TEST(PropsCampaign, StopBeforeStart)
+{
+	volatile std::sig_atomic_t stop = 1;
+	CampaignOptions o;
+	o.cfg = scope(4, 3);
+	o.seed = 1;
+	o.tests = 100;
+	o.stop = &stop;
+	CampaignResult r = run_campaign(o);
+	EXPECT_TRUE(r.interrupted);
+	EXPECT_FALSE(r.failed);
+	EXPECT_EQ(r.tests, 0u);
+	EXPECT_NE(r.rerun.find("--seed 1 "), std::string::npos) << r.rerun;
+}
+
+/*
+ * A stop request while shrinking (the SIGINT case): the failure is kept,
+ * shrunk as far as it got, not minimized, and still fails on replay.
+ */
+TEST(PropsCampaign, StopWhileShrinkingKeepsTheFailure)
+{
+	volatile std::sig_atomic_t stop = 0;
+	CampaignOptions o;
+	o.cfg = scope(4, 3, Variant::v6_12, Arch::gather, Mutant::dup_ignores_pin);
+	o.seed = 1;
+	o.tests = 1000;
+	o.stop = &stop;
+	o.progress_interval = 0;
+	o.progress = [&stop](const CampaignProgress &p) {
+		if (p.shrinking)
+			stop = 1;
+	};
+	CampaignResult r = run_campaign(o);
+	ASSERT_TRUE(r.error.empty()) << r.error;
+	ASSERT_TRUE(r.failed);
+	EXPECT_TRUE(r.interrupted);
+	/* not minimized: the trace is RapidCheck's, as far as it shrank */
+	EXPECT_EQ(r.counterexample.trace.ops.size(), r.counterexample.shrunk_ops);
+	EXPECT_LE(r.counterexample.shrunk_ops, r.counterexample.generated_ops);
+	EXPECT_TRUE(verdict_of(run_trace(r.counterexample.trace, o.cfg)).failed());
+	EXPECT_FALSE(r.rerun.empty());
 }
 
 /* --- shrinking and minimizing --- */

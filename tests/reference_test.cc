@@ -1334,4 +1334,85 @@ TEST(ReferenceMadvFree, SharedLargeFolioSkipped)
 }
 
 } // namespace
+/* --- young and old PTEs (issue 6, seed 004) --- */
+
+Config prefault_old(unsigned pmd_order = 9)
+{
+	Config cfg = config(pmd_order);
+	cfg.prefault = Prefault::old;
+	return cfg;
+}
+
+Op fault_file_at(ProcId p, Va va, const std::string &name, uint64_t pages, Va at,
+		 bool priv = false)
+{
+	Op op = fault_file(p, va, name, 0, pages, priv);
+	op.at = at - va;
+	return op;
+}
+
+TEST(ReferenceYoung, FaultAroundYoungOnlyWithTheFaultingFolio)
+{
+	Config cfg = prefault_old(4);
+	cfg.scope.space = 128;
+	World w(cfg);
+	w.run(file_op("a", 16, 2));
+	w.run(fault_file_at(0, 0x20, "a", 16, 0x26));
+	for (Va va = 0x20; va < 0x30; va++)
+		EXPECT_EQ(w.pte(0, va).young, va >= 0x24 && va < 0x28) << va;
+	/* same folio, other PTE table (16 pages each): old */
+	w.run(file_op("b", 4, 2));
+	w.run(fault_file_at(0, 0x3e, "b", 4, 0x3e));
+	EXPECT_TRUE(w.pte(0, 0x3f).young);
+	EXPECT_EQ(w.pte(0, 0x40).folio, 5u);
+	EXPECT_FALSE(w.pte(0, 0x40).young);
+	EXPECT_EQ(w.reject(fault_file_at(0, 0x50, "a", 4, 0x54)),
+		  "the faulting page at=0x54 is not in the range");
+}
+
+TEST(ReferenceYoung, PrefaultYoungMapsEverythingYoung)
+{
+	World w;
+	w.run(file_op("a", 8, 2));
+	w.run(fault_file_at(0, 0x20, "a", 8, 0x27, true));
+	for (Va va = 0x20; va < 0x28; va++)
+		EXPECT_TRUE(w.pte(0, va).young) << va;
+}
+
+TEST(ReferenceYoung, AccessForkMadvFreeAndSplit)
+{
+	World w(prefault_old());
+	w.run(file_op("a", 8, 2));
+	w.run(fault_file(0, 0x20, "a", 0, 8, true));
+	EXPECT_FALSE(w.pte(0, 0x24).young);
+	/* an access sets the bit; a write COW maps the copy young */
+	w.run(read_op(0, 0x24));
+	EXPECT_TRUE(w.pte(0, 0x24).young);
+	EXPECT_FALSE(w.pte(0, 0x25).young);
+	EXPECT_EQ(w.run(write_op(0, 0x26)), "copied to f3");
+	EXPECT_TRUE(w.pte(0, 0x26).young);
+	/* fork copies old into the child, the parent keeps its bits */
+	w.run(fork_op(0, 1));
+	EXPECT_FALSE(w.pte(1, 0x24).young);
+	EXPECT_FALSE(w.pte(1, 0x26).young);
+	EXPECT_TRUE(w.pte(0, 0x24).young);
+	/* anon: young on fault, old after MADV_FREE, the PMD's bit to its PTEs */
+	w.run(fault(0, 0x200, 9, true));
+	EXPECT_TRUE(w.proc(0).pmds.at(0x200).young);
+	w.run(on_range(OpKind::madv_free, 0, 0x200, 512));
+	EXPECT_FALSE(w.proc(0).pmds.at(0x200).young);
+	w.run(get_op(0, 0x203));
+	EXPECT_TRUE(w.proc(0).pmds.at(0x200).young);   /* touch_pmd() */
+	w.run(on_range(OpKind::madv_free, 0, 0x200, 512));
+	w.run(split_pmd(0, 0x200));
+	EXPECT_FALSE(w.pte(0, 0x2ff).young);
+	w.run(fault(0, 0x400, 2));
+	w.run(on_range(OpKind::madv_free, 0, 0x400, 4));
+	EXPECT_FALSE(w.pte(0, 0x401).young);
+	w.run(get_op(0, 0x401));
+	EXPECT_FALSE(w.pte(0, 0x401).young);   /* follow_page_pte(): no pte_mkyoung() */
+	w.run(write_op(0, 0x402));
+	EXPECT_TRUE(w.pte(0, 0x402).young);
+}
+
 } // namespace fc

@@ -233,10 +233,10 @@ TEST(TraceParse, LayoutCommentsCrlfLocations)
 
 TEST(TraceParse, ConfigKeysAndApply)
 {
-	const Trace t = parse_trace("config variant=v6_8 arch=gather mutant=none pmd_order=12 "
+	const Trace t = parse_trace("config variant=unbatched arch=gather mutant=none pmd_order=12 "
 				    "max_order=0 procs=3 space=0x100");
 	const ConfigOverrides &c = t.config;
-	EXPECT_EQ(c.variant, Variant::v6_8);
+	EXPECT_EQ(c.variant, Variant::unbatched);
 	EXPECT_EQ(c.arch, Arch::gather);
 	EXPECT_EQ(c.mutant, Mutant::none);
 	EXPECT_EQ(c.pmd_order, 12u);
@@ -247,7 +247,7 @@ TEST(TraceParse, ConfigKeysAndApply)
 	Config base;
 	base.mutant = Mutant::cow_reuse_shared;
 	const Config out = c.apply(base);
-	EXPECT_EQ(out.variant, Variant::v6_8);
+	EXPECT_EQ(out.variant, Variant::unbatched);
 	EXPECT_EQ(out.mutant, Mutant::none);
 	EXPECT_EQ(out.scope.pmd_order, 12u);
 	EXPECT_EQ(out.scope.max_order, 0u);
@@ -264,6 +264,53 @@ TEST(TraceParse, ConfigKeysAndApply)
 	EXPECT_EQ(kept.variant, Variant::v6_12);
 	EXPECT_EQ(kept.arch, Arch::no_gather);
 	EXPECT_EQ(kept.scope.pmd_order, 9u);
+}
+
+/* seed 004: config prefault=, fault … at=, expect young */
+TEST(TraceParse, PrefaultFaultAtAndYoung)
+{
+	EXPECT_EQ(prefault_name(Prefault::young), "young");
+	EXPECT_EQ(prefault_name(Prefault::old), "old");
+	EXPECT_EQ(parse_prefault("old"), Prefault::old);
+	EXPECT_FALSE(parse_prefault("Old"));
+	EXPECT_EQ(Config{}.prefault, Prefault::young);   /* x86 */
+
+	const Trace t = parse_trace("config prefault=old\n"
+				    "fault p0 0x20 file=a pages=8 at=0x27\n"
+				    "expect young p1 0x27 == 1\n");
+	EXPECT_EQ(t.config.prefault, Prefault::old);
+	EXPECT_FALSE(t.config.empty());
+	EXPECT_EQ(t.config.apply(Config{}).prefault, Prefault::old);
+	ConfigOverrides none;
+	Config base;
+	base.prefault = Prefault::old;
+	EXPECT_EQ(none.apply(base).prefault, Prefault::old);
+	ASSERT_EQ(t.ops.size(), 2u);
+	EXPECT_EQ(t.ops[0].at, 7u);
+	EXPECT_EQ(t.ops[1].obs.kind, ObsKind::young);
+	EXPECT_EQ(t.ops[1].obs.proc, 1u);
+	EXPECT_EQ(t.ops[1].obs.va, 0x27u);
+	/* canonical text: at= after private, left out at its default VA */
+	EXPECT_EQ(format_trace(t), "config prefault=old\n"
+				   "fault p0 0x20 file=a pages=8 at=0x27\n"
+				   "expect young p1 0x27 == 1\n");
+	EXPECT_EQ(format_op(parse_trace("fault p0 0x20 file=a pages=8 at=0x20").ops[0]),
+		  "fault p0 0x20 file=a pages=8");
+	EXPECT_EQ(format_op(parse_trace("fault p0 0x20 at=0x21 private file=a pages=2").ops[0]),
+		  "fault p0 0x20 file=a pages=2 private at=0x21");
+	/* at= is part of the statement */
+	const Trace u = parse_trace("fault p0 0x20 file=a pages=8 at=0x21\n"
+				    "fault p0 0x20 file=a pages=8\n"
+				    "expect writable p1 0x27 == 1\n");
+	EXPECT_FALSE(u.ops[0].same_statement(u.ops[1]));
+	EXPECT_FALSE(u.ops[0].same_statement(t.ops[0]));
+	EXPECT_FALSE(u.ops[2].same_statement(t.ops[1]));
+
+	/* the mutant of seed 004 needs the arch that wants old prefaulted PTEs */
+	const MutantInfo &m = mutant_catalogue().back();
+	EXPECT_EQ(m.mutant, Mutant::pte_range_young_once);
+	EXPECT_EQ(m.needs, "prefault=old");
+	EXPECT_EQ(parse_trace("config " + std::string(m.needs)).config.prefault, Prefault::old);
 }
 
 /* ---- the round-trip law ------------------------------------------------ */
@@ -290,7 +337,7 @@ TEST(TraceRoundTrip, EveryStatementAndObservableFromText)
 {
 	/* canonical spellings; the printer must give these lines back verbatim */
 	const std::string text =
-		"config variant=tuple arch=no_gather mutant=unpin_once_per_folio pmd_order=3 "
+		"config variant=unbatched arch=no_gather mutant=unpin_once_per_folio pmd_order=3 "
 		"max_order=2 procs=5 space=64\n"
 		"fault p0 0x10 anon order=4\n"
 		"fault p0 0x200 anon order=9 pmd\n"
@@ -428,7 +475,7 @@ TEST(TraceRoundTrip, RandomOpsOfEveryKind)
 	for (int round = 0; round < 40; round++) {
 		Trace t;
 		if (round % 2) {
-			t.config.variant = static_cast<Variant>(rng() % 5);
+			t.config.variant = rng() % 2 ? Variant::v6_12 : Variant::unbatched;
 			t.config.mutant = static_cast<Mutant>(rng() % 10);
 			t.config.pmd_order = static_cast<unsigned>(rng() % 12 + 1);
 			t.config.space = rng() % (uint64_t{1} << 32);
@@ -630,8 +677,15 @@ const BadCase kBadCases[] = {
 	{ "empty config", "config", 1, 7, "expected KEY=VALUE after config" },
 	{ "unknown config key", "config color=red", 1, 8, "unknown option 'color'" },
 	{ "unknown variant", "config variant=v7", 1, 16, "unknown variant 'v7'; expected one of: v6_8, v6_12, mm_id, tuple, unbatched" },
+	{ "variant not modelled", "config variant=mm_id", 1, 16, "variant 'mm_id' is named by SPEC but not modelled yet; modelled: v6_12, unbatched" },
 	{ "unknown arch", "config arch=x86", 1, 13, "unknown arch 'x86'; expected one of: gather, no_gather" },
 	{ "unknown mutant", "config mutant=zap", 1, 15, "unknown mutant 'zap'; expected one of: none, zap_no_folio_get" },
+	{ "unknown mutant lists the last", "config mutant=zap", 1, 15, "madv_free_skips_batch_check, pte_range_young_once" },
+	{ "unknown prefault", "config prefault=new", 1, 17, "unknown prefault 'new'; expected one of: young, old" },
+	{ "at= before the range", "fault p0 0x20 file=a pages=4 at=0x1f", 1, 33,
+	  "at=VA2 must be a page of the range [VA, VA+pages), got '0x1f'" },
+	{ "at= past the range", "fault p0 0x20 file=a at=0x21", 1, 25, "at=VA2 must be a page of the range" },
+	{ "young without a VA", "expect young p0 == 1", 1, 17, "expected a virtual page number (decimal or 0x-hex), got '=='" },
 	{ "pmd_order out of range", "config pmd_order=0", 1, 18, "pmd_order must be between 1 and 12" },
 	{ "max_order out of range", "config max_order=13", 1, 18, "max_order must be between 0 and 12" },
 	{ "procs out of range", "config procs=0", 1, 14, "procs must be between 1 and 1024" },

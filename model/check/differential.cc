@@ -145,6 +145,9 @@ void Differ::proc(const ProcView &r, const ProcView &k)
 		field("mapped" + p + " " + hex(va),
 		      ri == r.ptes.end() ? "none" : pte_text(ri->second),
 		      ki == k.ptes.end() ? "none" : pte_text(ki->second));
+		/* the accessed bit of a PTE both map (issue 6, seed 004) */
+		if (ri != r.ptes.end() && ki != k.ptes.end())
+			field("young" + p + " " + hex(va), ri->second.young, ki->second.young);
 	}
 	vas.clear();
 	for (const auto &[va, pmd] : r.pmds)
@@ -156,6 +159,9 @@ void Differ::proc(const ProcView &r, const ProcView &k)
 		field("mapped" + p + " " + hex(va) + " (PMD)",
 		      ri == r.pmds.end() ? "none" : pmd_text(ri->second),
 		      ki == k.pmds.end() ? "none" : pmd_text(ki->second));
+		if (ri != r.pmds.end() && ki != k.pmds.end())
+			field("young" + p + " " + hex(va) + " (PMD)", ri->second.young,
+			      ki->second.young);
 	}
 	vas.clear();
 	for (const auto &[va, e] : r.swap)

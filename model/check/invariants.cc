@@ -14,6 +14,7 @@
 #include "model/trace.h"
 
 #include <cstdio>
+#include <span>
 
 namespace fc {
 
@@ -34,43 +35,57 @@ std::string num(long v) { return std::to_string(v); }
  * and the references the handles hold.
  */
 struct Tables {
-	std::vector<std::vector<uint32_t>> pte;  /* [folio - 1][page] */
+	/* PTE counts of all pages, folio after folio: one buffer, not one per folio */
+	std::vector<uint32_t> pte_counts;
+	std::vector<size_t> first;               /* [folio - 1]: its first page's index */
 	std::vector<uint32_t> pmd;               /* [folio - 1] */
 	std::vector<long> handle_refs;           /* [folio - 1] */
+	std::vector<uint32_t> any_map;           /* [folio - 1]: PTEs (any page) and PMDs */
 
 	explicit Tables(const Snapshot &snap);
 
 	bool known(FolioId f) const { return f >= 1 && f <= pmd.size(); }
-	bool page_known(FolioId f, uint32_t i) const { return known(f) && i < pte[f - 1].size(); }
+	/* PTEs mapping each page of folio @f, [page] */
+	std::span<const uint32_t> pte(FolioId f) const
+	{
+		return {pte_counts.data() + first[f - 1], first[f] - first[f - 1]};
+	}
+	uint32_t &pte_count(FolioId f, uint32_t i) { return pte_counts[first[f - 1] + i]; }
+	bool page_known(FolioId f, uint32_t i) const
+	{
+		return known(f) && i < first[f] - first[f - 1];
+	}
 	/* mapped by a PTE or a PMD, in any process */
 	bool page_mapped(FolioId f, uint32_t i) const
 	{
-		return pmd[f - 1] > 0 || pte[f - 1][i] > 0;
-	}
-	long mappings(FolioId f) const
-	{
-		long n = pmd[f - 1];
-		for (uint32_t c : pte[f - 1])
-			n += c;
-		return n;
+		return pmd[f - 1] > 0 || pte_counts[first[f - 1] + i] > 0;
 	}
 };
 
 Tables::Tables(const Snapshot &snap)
 {
-	pte.resize(snap.folios.size());
+	first.resize(snap.folios.size() + 1);
+	first[0] = 0;
+	for (size_t i = 0; i < snap.folios.size(); i++)
+		first[i + 1] = first[i] + snap.folios[i].nr_pages();
+	pte_counts.assign(first.back(), 0);
 	pmd.assign(snap.folios.size(), 0);
 	handle_refs.assign(snap.folios.size(), 0);
-	for (size_t i = 0; i < snap.folios.size(); i++)
-		pte[i].assign(snap.folios[i].nr_pages(), 0);
+	any_map.assign(snap.folios.size(), 0);
 
 	for (const ProcView &pv : snap.procs) {
-		for (const auto &[va, p] : pv.ptes)
-			if (page_known(p.folio, p.page))
-				pte[p.folio - 1][p.page]++;
-		for (const auto &[va, p] : pv.pmds)
+		for (const auto &[va, p] : pv.ptes) {
 			if (known(p.folio))
+				any_map[p.folio - 1]++;
+			if (page_known(p.folio, p.page))
+				pte_count(p.folio, p.page)++;
+		}
+		for (const auto &[va, p] : pv.pmds) {
+			if (known(p.folio)) {
+				any_map[p.folio - 1]++;
 				pmd[p.folio - 1]++;
+			}
+		}
 	}
 	/* A pin of an order-0 folio is GUP_PIN_COUNTING_BIAS references. */
 	for (const HandleView &h : snap.pins) {
@@ -193,23 +208,28 @@ void check_no_use_after_free(const Snapshot &snap, const Tables &t,
 {
 	Offenders o(Invariant::no_use_after_free);
 	for (const FolioView &f : snap.folios) {
-		std::string name = folio_name(f.id);
+		/* names are built only for a report: most folios are fine */
 		if (f.refcount < 0) {
-			o.add(name + ": refcount " + num(f.refcount) + " < 0");
+			o.add(folio_name(f.id) + ": refcount " + num(f.refcount) + " < 0");
 			continue;
 		}
 		if (!f.freed && f.refcount > 0)
 			continue;
-		std::string state = f.freed ? name + " is freed" :
-				    name + " has refcount " + num(f.refcount);
-		std::string where = where_folio_mapped(snap, f.id);
+		auto state = [&f] {
+			return f.freed ? folio_name(f.id) + " is freed" :
+					 folio_name(f.id) + " has refcount " + num(f.refcount);
+		};
+		/* only walk the page tables when they map it: O(mappings), not O(folios * mappings) */
+		std::string where;
+		if (!t.known(f.id) || t.any_map[f.id - 1] > 0)
+			where = where_folio_mapped(snap, f.id);
 		if (!where.empty()) {
-			o.add(state + " but still mapped: " + where + " (mapcount " +
+			o.add(state() + " but still mapped: " + where + " (mapcount " +
 			      num(f.mapcount) + ")");
 			continue;
 		}
 		if (f.mapcount != 0) {
-			o.add(state + " with mapcount " + num(f.mapcount));
+			o.add(state() + " with mapcount " + num(f.mapcount));
 			continue;
 		}
 		if (t.known(f.id) && t.handle_refs[f.id - 1] > 0) {
@@ -223,11 +243,11 @@ void check_no_use_after_free(const Snapshot &snap, const Tables &t,
 								 proc_name(h.proc) + " " + hex(pg.va) +
 								 ") still holds " +
 								 page_name(f.id, pg.page);
-			o.add(state + " but " + holder);
+			o.add(state() + " but " + holder);
 			continue;
 		}
 		if (f.queued || on_split_queue(snap, f.id))
-			o.add(state + " but is on the deferred split queue");
+			o.add(state() + " but is on the deferred split queue");
 	}
 	o.flush(out);
 }
@@ -276,7 +296,7 @@ void check_exclusive_single_mm(const Snapshot &snap, const Tables &t,
 		for (uint32_t i = 0; i < f.anon_exclusive.size() && i < f.nr_pages(); i++) {
 			if (!f.anon_exclusive[i])
 				continue;
-			uint32_t n = t.pte[f.id - 1][i] + t.pmd[f.id - 1];
+			uint32_t n = t.pte(f.id)[i] + t.pmd[f.id - 1];
 			if (n <= 1)
 				continue;
 			std::string maps;
@@ -313,7 +333,7 @@ void check_pinned_anon_exclusive(const Snapshot &snap, const Tables &t,
 			if (!f || f->freed || !f->anon || !t.page_known(pg.folio, pg.page) ||
 			    !t.page_mapped(pg.folio, pg.page))
 				continue;
-			uint32_t bit = t.pte[pg.folio - 1][pg.page] > 0 ? pg.page : 0;
+			uint32_t bit = t.pte(pg.folio)[pg.page] > 0 ? pg.page : 0;
 			if (bit < f->anon_exclusive.size() && f->anon_exclusive[bit])
 				continue;
 			o.add("pin" + std::to_string(h.id) + " (" + proc_name(h.proc) + " " +
@@ -338,7 +358,7 @@ void check_counters_match_tables(const Snapshot &snap, const Tables &t,
 	for (const FolioView &f : snap.folios) {
 		if (f.freed || !t.known(f.id))
 			continue;
-		const auto &pte = t.pte[f.id - 1];
+		const std::span<const uint32_t> pte = t.pte(f.id);
 		const long pmd = t.pmd[f.id - 1];
 		const std::string name = folio_name(f.id);
 		long mapcount = pmd, nr_mapped = 0;

@@ -132,7 +132,7 @@ std::optional<Value> observe_proc(const Snapshot &snap, const Observable &obs,
 	if (obs.kind == ObsKind::rss)
 		return Value::of(obs.rss == RssKind::anon ? pv->rss_anon : pv->rss_file);
 
-	bool mapped = false, writable = false;
+	bool mapped = false, writable = false, young = false;
 	FolioId folio = 0;
 	uint32_t page = 0;
 	Va start;
@@ -141,14 +141,19 @@ std::optional<Value> observe_proc(const Snapshot &snap, const Observable &obs,
 		folio = it->second.folio;
 		page = it->second.page;
 		writable = it->second.writable;
+		young = it->second.young;
 	} else if (const PmdView *pmd = pmd_covering(snap, *pv, obs.va, &start)) {
 		mapped = true;
 		folio = pmd->folio;
 		page = static_cast<uint32_t>(obs.va - start);
 		writable = pmd->writable;
+		young = pmd->young;
 	}
 	if (obs.kind == ObsKind::writable)
 		return Value::of(writable);
+	/* young: the accessed bit of the mapping; an unmapped VA has none (0) */
+	if (obs.kind == ObsKind::young)
+		return Value::of(young);
 	return mapped ? Value::of_page(folio, page) : Value::none();
 }
 
@@ -178,6 +183,7 @@ std::optional<Value> observe(const Snapshot &snap, const CostCounters &costs,
 		return observe_folio(snap, obs, error);
 	case ObsKind::mapped:
 	case ObsKind::writable:
+	case ObsKind::young:
 	case ObsKind::rss:
 		return observe_proc(snap, obs, error);
 	case ObsKind::violations:

@@ -45,6 +45,7 @@ Runner &Runner::operator=(const Runner &o)
 	expect_failures_ = o.expect_failures_;
 	counts_ = o.counts_;
 	reported_this_step_ = o.reported_this_step_;
+	checked_.reset(); /* seen_ keeps its buffers, not its meaning */
 	kernel_.set_observer(this);
 	return *this;
 }
@@ -87,13 +88,24 @@ void Runner::on_visible_point(const KernelModel &km, const VisiblePoint &vp)
 {
 	if (!opts_.check_visible_points || std::strcmp(vp.where, "end of operation") == 0)
 		return;
-	record(check_invariants(km.snapshot(), cfg_, vp.settled), vp.where);
+	const bool changed = km.snapshot_into(seen_);
+	/*
+	 * The same state, already checked in this step with at least these
+	 * invariants (the unsettled ones are a subset of the settled ones):
+	 * every failure it could show is reported already.
+	 */
+	if (!changed && checked_ && checked_->step == step_ && (checked_->settled || !vp.settled))
+		return;
+	record(check_invariants(seen_, cfg_, vp.settled), vp.where);
+	checked_ = Checked{step_, vp.settled};
 }
 
 /* on_page_replaced - a COW or unshare fault replaced a page: pin_stays_mapped. */
 void Runner::on_page_replaced(const KernelModel &km, const PageReplaced &r)
 {
-	record(check_page_replaced(km.snapshot(), r), "page replaced");
+	if (km.snapshot_into(seen_))
+		checked_.reset(); /* seen_ no longer holds the state last checked */
+	record(check_page_replaced(seen_, r), "page replaced");
 }
 
 /*
@@ -139,8 +151,10 @@ StepResult Runner::step(const Op &op)
 	res.note = kernel_.apply(op);
 	ref_.apply(op);
 
-	const Snapshot kern = kernel_.snapshot();
+	kernel_.snapshot_into(seen_);
+	const Snapshot &kern = seen_;
 	record(check_invariants(kern, cfg_, true), "end of operation");
+	checked_ = Checked{step_, true};
 
 	bool diverged = false;
 	if (opts_.differential) {

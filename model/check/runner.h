@@ -101,6 +101,19 @@ private:
 	ViolationCounts counts_;
 	/* invariants already reported in the current step (one report each) */
 	std::array<bool, kNrInvariants> reported_this_step_{};
+	/*
+	 * The kernel model's Snapshot as last taken, refilled in place at every
+	 * visible point (KernelModel::snapshot_into()); not copied with the
+	 * Runner. @checked_ says it was last checked in step @step, settled or
+	 * not: an unchanged Snapshot there needs no second evaluation, whose
+	 * failures record() would drop as already reported.
+	 */
+	Snapshot seen_;
+	struct Checked {
+		size_t step;
+		bool settled;
+	};
+	std::optional<Checked> checked_;
 };
 
 /*

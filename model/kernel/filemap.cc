@@ -74,28 +74,44 @@ KFolio &KernelModel::State::filemap_get_folio(uint32_t file, uint64_t index)
  * (folio_add_new_anon_rmap(), nr == 1), everything else is one
  * folio_add_file_rmap_ptes() for the whole run. The caller adds the
  * references and the RSS.
+ *
+ * Young or old (seed 004): prefault = !in_range(vmf->address, addr, nr)
+ * (v6.12; the polarity fixed by "mm: fix old/young bit handling in the
+ * faulting path"), one value for the whole run: a run holding the faulting
+ * address @address is young, prefaulted pages of the faulting folio
+ * included; any other run is old if arch_wants_old_prefaulted_pte()
+ * (prefault=old), else young (pte_sw_mkyoung(); vm_page_prot is young).
+ *
+ * Mutant pte_range_young_once: the v4 patch's prefault = vmf->address !=
+ * addr, evaluated once for the whole range: a run that holds the faulting
+ * address but starts before it is mapped old, faulting PTE included.
  */
 void KernelModel::State::set_pte_range(ProcId p, KFolio &f, uint32_t page, unsigned nr, Va addr,
-				       bool write)
+				       bool write, Va address)
 {
 	const KVma &vma = find_vma(p, addr);
 	bool writable = (vma.write && vma.shared) || (write && vma.write);
+	bool prefault = !(address >= addr && address < addr + nr);
+	if (mutant(Mutant::pte_range_young_once))
+		prefault = address != addr;
+	bool young = !(prefault && cfg.prefault == Prefault::old);
 
 	if (write && !vma.shared)
 		folio_add_new_anon_rmap(f, true, false);
 	else
 		folio_add_file_rmap_ptes(f, page, nr);
 	for (unsigned i = 0; i < nr; i++)
-		mms[p].ptes[addr + i] = KPte{f.id, page + i, writable};
+		mms[p].ptes[addr + i] = KPte{f.id, page + i, writable, false, young};
 }
 
 /*
- * fault_file - `fault P VA file=NAME …`: mmap_region() of a new file VMA
- * (MAP_FIXED), then fault-around over all of it: filemap_map_pages() once
- * per PTE table the range touches.
+ * fault_file - `fault P VA file=NAME … [at=ADDR]`: mmap_region() of a new
+ * file VMA (MAP_FIXED), then fault-around over all of it for an access at
+ * @address (vmf->address): filemap_map_pages() once per PTE table the
+ * range touches.
  */
 void KernelModel::State::fault_file(ProcId p, Va va, uint32_t file, uint64_t index, uint64_t nr,
-				    bool priv)
+				    bool priv, Va address)
 {
 	KVma vma;
 	vma.write = true;
@@ -106,7 +122,7 @@ void KernelModel::State::fault_file(ProcId p, Va va, uint32_t file, uint64_t ind
 
 	for (Va addr = va; addr < va + nr;) {
 		Va end = std::min(va + nr, pmd_align(addr) + pmd_nr());
-		filemap_map_pages(p, addr, end);
+		filemap_map_pages(p, addr, end, address);
 		addr = end;
 	}
 }
@@ -118,10 +134,12 @@ void KernelModel::State::fault_file(ProcId p, Va va, uint32_t file, uint64_t ind
  * set_pte_range() and one folio_ref_add(count) (order 0:
  * filemap_map_order0_folio(), folio_ref_inc()), and the lookup reference
  * is dropped; the RSS is added once at the end (add_mm_counter(…, rss)).
+ * @address is vmf->address, the faulting page: set_pte_range() maps its
+ * run young.
  * Between the rmap update and the RSS the page tables and the counters
  * disagree: those points are not settled.
  */
-void KernelModel::State::filemap_map_pages(ProcId p, Va start, Va end)
+void KernelModel::State::filemap_map_pages(ProcId p, Va start, Va end, Va address)
 {
 	const KVma &vma = find_vma(p, start);
 	const uint32_t file = vma.file - 1;
@@ -136,7 +154,7 @@ void KernelModel::State::filemap_map_pages(ProcId p, Va start, Va end)
 
 		folio_get(f);
 		visible("next_uptodate_folio: folio_try_get");
-		set_pte_range(p, f, page, count, addr, false);
+		set_pte_range(p, f, page, count, addr, false, address);
 		visible("set_pte_range");
 		folio_ref_add(f, count);
 		rss += count;

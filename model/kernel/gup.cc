@@ -127,6 +127,7 @@ HandleId KernelModel::State::pin_user_pages(ProcId p, Va va, uint64_t nr, bool w
 			h.pages.push_back({a, pmd->folio, static_cast<uint32_t>(a - haddr)});
 		else
 			h.pages.push_back({a, pte_at(p, a)->folio, pte_at(p, a)->page});
+		touch_pmd(p, a);
 		/* follow_page_pte(): FOLL_WRITE | FOLL_TOUCH dirties the folio */
 		if (write)
 			pte_mkdirty(p, a);
@@ -138,6 +139,19 @@ HandleId KernelModel::State::pin_user_pages(ProcId p, Va va, uint64_t nr, bool w
 	});
 	pins.push_back(std::move(h));
 	return static_cast<HandleId>(pins.size());
+}
+
+/*
+ * touch_pmd - follow_huge_pmd() with FOLL_TOUCH (get_user_pages_remote()
+ * and pin_user_pages_remote() set it) marks a PMD it follows young
+ * (touch_pmd(): pmd_mkyoung()). A PTE is left as it is: follow_page_pte()
+ * calls folio_mark_accessed() instead of pte_mkyoung().
+ */
+void KernelModel::State::touch_pmd(ProcId p, Va va)
+{
+	Va haddr;
+	if (pmd_covering(p, va, &haddr))
+		mms[p].pmds[haddr].young = true;
 }
 
 /* get_user_pages - FOLL_GET: no unshare, references per folio run. */
@@ -152,6 +166,7 @@ HandleId KernelModel::State::get_user_pages(ProcId p, Va va, uint64_t nr)
 			h.pages.push_back({a, pmd->folio, static_cast<uint32_t>(a - haddr)});
 		else
 			h.pages.push_back({a, pte_at(p, a)->folio, pte_at(p, a)->page});
+		touch_pmd(p, a);
 	}
 	for_each_folio_run(h.pages, variant_unbatched(), [&](size_t i, size_t n) {
 		try_grab_folio(folio(h.pages[i].folio), static_cast<long>(n), false);

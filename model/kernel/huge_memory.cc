@@ -116,7 +116,7 @@ void KernelModel::State::__split_huge_pmd_locked(ProcId p, Va haddr)
 		folio_add_anon_rmap_ptes(f, 0, nr, exclusive);
 	mm.pmds.erase(haddr);
 	for (unsigned i = 0; i < nr; i++)
-		mm.ptes[haddr + i] = KPte{pmd.folio, i, pmd.writable, pmd.clean};
+		mm.ptes[haddr + i] = KPte{pmd.folio, i, pmd.writable, pmd.clean, pmd.young};
 	folio_remove_rmap_pmd(f);
 	visible("__split_huge_pmd_locked: folio_remove_rmap_pmd", true);
 }
@@ -148,8 +148,10 @@ bool KernelModel::State::do_huge_pmd_wp_page(ProcId p, Va va, bool unshare)
 		}
 		f.pages[0].anon_exclusive = true;  /* folio_move_anon_rmap + SetPageAnonExclusive */
 	}
-	if (!unshare)
+	if (!unshare) {
 		pmd->writable = true;              /* maybe_pmd_mkwrite(pmd_mkdirty()) */
+		pmd->young = true;                 /* pmd_mkyoung() */
+	}
 	return true;
 }
 
@@ -173,7 +175,7 @@ int KernelModel::State::copy_huge_pmd(ProcId src, ProcId dst, Va haddr)
 	}
 	mms[dst].rss[MM_ANONPAGES] += f.nr_pages();
 	spmd.writable = false;                     /* pmdp_set_wrprotect() */
-	mms[dst].pmds[haddr] = KPmd{spmd.folio, false, spmd.clean};
+	mms[dst].pmds[haddr] = KPmd{spmd.folio, false, spmd.clean, false}; /* pmd_mkold() */
 	visible("copy_huge_pmd: PMD copied");
 	return 0;
 }
@@ -210,6 +212,7 @@ struct MigrationEntry {
 	bool writable;
 	bool exclusive;
 	bool clean;       /* !is_migration_entry_dirty() */
+	bool young;       /* is_migration_entry_young() */
 };
 
 } // namespace
@@ -261,7 +264,7 @@ int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 				folio_try_share_anon_rmap_pmd(f);
 			for (unsigned i = 0; i < nr; i++)
 				entries.push_back({p, it->first + i, i, it->second.writable, exclusive,
-						   it->second.clean});
+						   it->second.clean, it->second.young});
 			it = mms[p].pmds.erase(it);
 			folio_remove_rmap_pmd(f);
 			folio_put(f);
@@ -286,7 +289,7 @@ int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 			if (exclusive)
 				folio_try_share_anon_rmap_pte(f, page);
 			entries.push_back({p, it->first, page, it->second.writable, exclusive,
-					   it->second.clean});
+					   it->second.clean, it->second.young});
 			it = mms[p].ptes.erase(it);
 			folio_remove_rmap_ptes(f, page, 1);
 			folio_put(f);
@@ -345,7 +348,7 @@ int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 		KFolio &f = folio(ids[e.page]);
 		folio_get(f);
 		folio_add_anon_rmap_ptes(f, 0, 1, e.exclusive);
-		mms[e.proc].ptes[e.va] = KPte{f.id, 0, e.writable, e.clean};
+		mms[e.proc].ptes[e.va] = KPte{f.id, 0, e.writable, e.clean, e.young};
 		visible("remove_migration_pte: PTE restored");
 	}
 

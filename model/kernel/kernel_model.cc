@@ -5,6 +5,7 @@
  */
 #include "model/kernel/kernel_state.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace fc {
@@ -81,10 +82,11 @@ std::string KernelModel::apply(const Op &op)
 		break;
 	case OpKind::fault_file:
 		s.fault_file(op.proc, op.va, s.file_number(op.file), op.index, op.pages,
-			     op.is_private);
+			     op.is_private, op.va + op.at);
 		break;
 	case OpKind::read:
 		note = s.handle_read_fault(op.proc, op.va);
+		s.pte_mkyoung(op.proc, op.va);   /* the access itself */
 		break;
 	case OpKind::write:
 		note = s.handle_mm_fault_write(op.proc, op.va, false);
@@ -253,6 +255,70 @@ const KPmd *KernelModel::State::pmd_covering(ProcId p, Va va, Va *haddr) const
 	return &it->second;
 }
 
+namespace {
+
+/* assign - @dst = @v; true if that changed @dst. */
+template <class T>
+bool assign(T &dst, const T &v)
+{
+	if (dst == v)
+		return false;
+	dst = v;
+	return true;
+}
+
+/*
+ * refill_map - make @dst hold conv(v) for every (k, v) of @src, and nothing
+ * else, by one merge walk over both ordered maps: entries with the same key
+ * and value are left alone, so an unchanged page table costs no allocation.
+ * Returns whether @dst changed.
+ */
+template <class K, class V, class S, class Conv>
+bool refill_map(std::map<K, V> &dst, const std::map<K, S> &src, Conv conv)
+{
+	bool changed = false;
+	auto d = dst.begin();
+	for (const auto &[k, sv] : src) {
+		const V v = conv(sv);
+		while (d != dst.end() && d->first < k) {
+			d = dst.erase(d);
+			changed = true;
+		}
+		if (d != dst.end() && d->first == k) {
+			changed |= assign(d->second, v);
+			++d;
+		} else {
+			dst.emplace_hint(d, k, v);
+			changed = true;
+		}
+	}
+	if (d != dst.end()) {
+		dst.erase(d, dst.end());
+		changed = true;
+	}
+	return changed;
+}
+
+/* refill_handles - HandleView i + 1 for every KHandle i of @in. */
+bool refill_handles(std::vector<HandleView> &out, const std::vector<KHandle> &in)
+{
+	bool changed = false;
+	if (out.size() != in.size()) {
+		out.resize(in.size());
+		changed = true;
+	}
+	for (size_t i = 0; i < in.size(); i++) {
+		HandleView &h = out[i];
+		changed |= assign(h.id, static_cast<HandleId>(i + 1));
+		changed |= assign(h.proc, in[i].proc);
+		changed |= assign(h.released, in[i].released);
+		changed |= assign(h.pages, in[i].pages);
+	}
+	return changed;
+}
+
+} // namespace
+
 /*
  * snapshot - the kernel's counters as a reader would see them:
  * folio_mapcount(), folio_entire_mapcount(), page_mapcount() (which includes
@@ -261,58 +327,91 @@ const KPmd *KernelModel::State::pmd_covering(ProcId p, Va va, Va *haddr) const
 Snapshot KernelModel::State::snapshot() const
 {
 	Snapshot snap;
-	snap.folios.reserve(folios.size());
-	for (const KFolio &f : folios) {
-		FolioView v;
-		v.id = f.id;
-		v.order = f.order;
-		v.anon = f.anon;
-		v.freed = f.freed;
-		v.refcount = f._refcount;
-		v.mapcount = folio_mapcount(f);
-		v.entire_mapcount = f.large() ? f._entire_mapcount + 1 : 0;
-		if (f.large())
-			v.nr_pages_mapped = f._nr_pages_mapped & FOLIO_PAGES_MAPPED;
-		else
-			v.nr_pages_mapped = f.pages[0]._mapcount >= 0 ? 1 : 0;
-		v.pincount = f.large() ? f._pincount : 0;
-		v.maybe_pinned = folio_maybe_dma_pinned(f);
-		v.queued = f.on_deferred_list;
-		v.partially_mapped = f.partially_mapped;
-		v.lazyfree = f.lazyfree;
-		v.page_mapcount.resize(f.nr_pages());
-		v.anon_exclusive.resize(f.nr_pages());
-		for (unsigned i = 0; i < f.nr_pages(); i++) {
-			v.page_mapcount[i] = f.pages[i]._mapcount + 1 + v.entire_mapcount;
-			v.anon_exclusive[i] = f.pages[i].anon_exclusive;
-		}
-		snap.folios.push_back(std::move(v));
+	snapshot_into(snap);
+	return snap;
+}
+
+bool KernelModel::snapshot_into(Snapshot &out) const { return s_->snapshot_into(out); }
+
+/*
+ * snapshot_into - snapshot(), written over @out field by field so that its
+ * buffers are reused; returns whether any field changed. The Runner refills
+ * one Snapshot at every visible point of an operation this way.
+ */
+bool KernelModel::State::snapshot_into(Snapshot &snap) const
+{
+	bool changed = false;
+	if (snap.folios.size() != folios.size()) {
+		snap.folios.resize(folios.size());
+		changed = true;
 	}
-	snap.procs.reserve(mms.size());
+	for (size_t n = 0; n < folios.size(); n++) {
+		const KFolio &f = folios[n];
+		FolioView &v = snap.folios[n];
+		const long entire = f.large() ? f._entire_mapcount + 1 : 0;
+		long nr_mapped;
+		if (f.large())
+			nr_mapped = f._nr_pages_mapped & FOLIO_PAGES_MAPPED;
+		else
+			nr_mapped = f.pages[0]._mapcount >= 0 ? 1 : 0;
+		changed |= assign(v.id, f.id);
+		changed |= assign(v.order, f.order);
+		changed |= assign(v.anon, f.anon);
+		changed |= assign(v.freed, f.freed);
+		changed |= assign(v.refcount, f._refcount);
+		changed |= assign(v.mapcount, folio_mapcount(f));
+		changed |= assign(v.entire_mapcount, entire);
+		changed |= assign(v.nr_pages_mapped, nr_mapped);
+		changed |= assign(v.pincount, f.large() ? f._pincount : 0L);
+		changed |= assign(v.maybe_pinned, folio_maybe_dma_pinned(f));
+		changed |= assign(v.queued, f.on_deferred_list);
+		changed |= assign(v.partially_mapped, f.partially_mapped);
+		changed |= assign(v.lazyfree, f.lazyfree);
+		if (v.page_mapcount.size() != f.nr_pages()) {
+			v.page_mapcount.resize(f.nr_pages());
+			changed = true;
+		}
+		if (v.anon_exclusive.size() != f.nr_pages()) {
+			v.anon_exclusive.resize(f.nr_pages());
+			changed = true;
+		}
+		for (unsigned i = 0; i < f.nr_pages(); i++) {
+			changed |= assign(v.page_mapcount[i], f.pages[i]._mapcount + 1 + entire);
+			if (v.anon_exclusive[i] != f.pages[i].anon_exclusive) {
+				v.anon_exclusive[i] = f.pages[i].anon_exclusive;
+				changed = true;
+			}
+		}
+	}
+	if (snap.procs.size() != mms.size()) {
+		snap.procs.resize(mms.size());
+		changed = true;
+	}
 	for (ProcId p = 0; p < mms.size(); p++) {
 		const KMm &mm = mms[p];
-		ProcView pv;
-		pv.id = p;
-		pv.exited = mm.exited;
-		for (const auto &[va, pte] : mm.ptes)
-			pv.ptes.emplace(va, PteView{pte.folio, pte.page, pte.writable});
-		for (const auto &[va, pmd] : mm.pmds)
-			pv.pmds.emplace(va, PmdView{pmd.folio, pmd.writable});
-		for (const auto &[va, e] : mm.swp)
-			pv.swap.emplace(va, SwapPteView{e.slot, e.exclusive});
-		pv.rss_anon = mm.rss[MM_ANONPAGES];
-		pv.rss_file = mm.rss[MM_FILEPAGES];
-		snap.procs.push_back(std::move(pv));
+		ProcView &pv = snap.procs[p];
+		changed |= assign(pv.id, p);
+		changed |= assign(pv.exited, mm.exited);
+		changed |= refill_map(pv.ptes, mm.ptes, [](const KPte &pte) {
+			return PteView{pte.folio, pte.page, pte.writable, pte.young};
+		});
+		changed |= refill_map(pv.pmds, mm.pmds, [](const KPmd &pmd) {
+			return PmdView{pmd.folio, pmd.writable, pmd.young};
+		});
+		changed |= refill_map(pv.swap, mm.swp, [](const KSwp &e) {
+			return SwapPteView{e.slot, e.exclusive};
+		});
+		changed |= assign(pv.rss_anon, mm.rss[MM_ANONPAGES]);
+		changed |= assign(pv.rss_file, mm.rss[MM_FILEPAGES]);
 	}
-	auto handles = [](const std::vector<KHandle> &in, std::vector<HandleView> &out) {
-		for (size_t i = 0; i < in.size(); i++)
-			out.push_back(HandleView{static_cast<HandleId>(i + 1), in[i].proc,
-						 in[i].released, in[i].pages});
-	};
-	handles(pins, snap.pins);
-	handles(refs, snap.refs);
-	snap.split_queue.assign(split_queue.begin(), split_queue.end());
-	return snap;
+	changed |= refill_handles(snap.pins, pins);
+	changed |= refill_handles(snap.refs, refs);
+	if (!std::equal(split_queue.begin(), split_queue.end(), snap.split_queue.begin(),
+			snap.split_queue.end())) {
+		snap.split_queue.assign(split_queue.begin(), split_queue.end());
+		changed = true;
+	}
+	return changed;
 }
 
 } // namespace fc

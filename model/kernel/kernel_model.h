@@ -46,6 +46,13 @@ public:
 	std::string apply(const Op &op);
 
 	Snapshot snapshot() const;
+	/*
+	 * snapshot_into - make @out equal to snapshot(), reusing its buffers
+	 * (vectors keep their capacity, map nodes of unchanged entries stay).
+	 * Returns whether @out changed, i.e. false when it already held this
+	 * state: a checker that evaluated @out can then skip re-evaluating it.
+	 */
+	bool snapshot_into(Snapshot &out) const;
 	const CostCounters &costs() const;
 	const Config &config() const;
 

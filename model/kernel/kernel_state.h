@@ -57,17 +57,25 @@ struct KFolio {
 	bool large() const { return order > 0; }
 };
 
+/*
+ * A present PTE. @young is pte_young(): mk_pte() from vm_page_prot sets the
+ * accessed bit (x86 _PAGE_ACCESSED, arm64 PTE_AF are in every user
+ * protection), so a new PTE is young unless made old: set_pte_range() for
+ * a prefaulted run on prefault=old, fork's copy, MADV_FREE.
+ */
 struct KPte {
 	FolioId folio = 0;
 	uint32_t page = 0;
 	bool writable = false;
 	bool clean = false;   /* !pte_dirty(): cleaned by MADV_FREE, not written since */
+	bool young = true;    /* pte_young() */
 };
 
 struct KPmd {
 	FolioId folio = 0;
 	bool writable = false;
 	bool clean = false;
+	bool young = true;    /* pmd_young() */
 };
 
 /* A swap PTE: swp_entry_t and pte_swp_exclusive(). */
@@ -149,6 +157,7 @@ struct KernelModel::State {
 	void visible(const char *where, bool settled = false) const;
 	void page_replaced(ProcId p, Va va, FolioId f, uint32_t page) const;
 	Snapshot snapshot() const;
+	bool snapshot_into(Snapshot &out) const;
 
 	/* --- allocation and refcount (include/linux/mm.h, page_ref.h) --- */
 	FolioId folio_alloc(unsigned order);
@@ -200,6 +209,7 @@ struct KernelModel::State {
 	std::string handle_write_fault(ProcId p, Va va, bool unshare);
 	std::string handle_mm_fault_write(ProcId p, Va va, bool unshare);
 	void pte_mkdirty(ProcId p, Va va);
+	void pte_mkyoung(ProcId p, Va va);
 	std::string handle_read_fault(ProcId p, Va va);
 	std::string do_swap_page(ProcId p, Va va, bool write);
 	std::string do_read_fault(ProcId p, Va va);
@@ -245,9 +255,11 @@ struct KernelModel::State {
 	std::string filemap_create(const std::string &name, uint64_t pages, unsigned order);
 	uint32_t file_number(const std::string &name) const;
 	KFolio &filemap_get_folio(uint32_t file, uint64_t index);
-	void fault_file(ProcId p, Va va, uint32_t file, uint64_t index, uint64_t nr, bool priv);
-	void filemap_map_pages(ProcId p, Va start, Va end);
-	void set_pte_range(ProcId p, KFolio &f, uint32_t page, unsigned nr, Va addr, bool write);
+	void fault_file(ProcId p, Va va, uint32_t file, uint64_t index, uint64_t nr, bool priv,
+			Va address);
+	void filemap_map_pages(ProcId p, Va start, Va end, Va address);
+	void set_pte_range(ProcId p, KFolio &f, uint32_t page, unsigned nr, Va addr, bool write,
+			   Va address);
 
 	/* --- swap (mm/swap_state.c, mm/swapfile.c): swap.cc --- */
 	void add_to_swap(KFolio &f);
@@ -278,6 +290,7 @@ struct KernelModel::State {
 	HandleId get_user_pages(ProcId p, Va va, uint64_t nr);
 	void unpin_user_pages(HandleId h);
 	void put_user_pages(HandleId h);
+	void touch_pmd(ProcId p, Va va);
 
 	/* --- helpers on page tables --- */
 	const KPte *pte_at(ProcId p, Va va) const;

@@ -91,7 +91,8 @@ bool KernelModel::State::madvise_free_huge_pmd(ProcId p, Va haddr, Va addr, Va n
 		folio_put(folio(id));
 		return false;
 	}
-	pmd.clean = true;
+	pmd.clean = true;    /* pmd_mkclean() */
+	pmd.young = false;   /* pmd_mkold() */
 	folio_mark_lazyfree(f);
 	return true;
 }
@@ -158,9 +159,12 @@ void KernelModel::State::madvise_free_pte_range(ProcId p, Va addr, Va end, unsig
 			a += nr;
 			continue;
 		}
+		/* clear_young_dirty_ptes(CYDP_CLEAR_YOUNG | CYDP_CLEAR_DIRTY) */
 		for (Va b = a; b < a + nr; b++)
-			if (mm.ptes.count(b))
+			if (mm.ptes.count(b)) {
 				mm.ptes[b].clean = true;
+				mm.ptes[b].young = false;
+			}
 		*marked += !g.lazyfree;
 		folio_mark_lazyfree(g);
 		a += nr;

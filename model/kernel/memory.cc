@@ -68,14 +68,32 @@ std::string KernelModel::State::handle_write_fault(ProcId p, Va va, bool unshare
 
 /*
  * handle_mm_fault_write - a write access: the fault if one is needed, then
- * the hardware sets the dirty bit of the PTE or PMD written through.
+ * the hardware sets the dirty and the accessed bit of the PTE or PMD
+ * written through.
  */
 std::string KernelModel::State::handle_mm_fault_write(ProcId p, Va va, bool unshare)
 {
 	std::string note = handle_write_fault(p, va, unshare);
-	if (!unshare)
+	if (!unshare) {
 		pte_mkdirty(p, va);
+		pte_mkyoung(p, va);
+	}
 	return note;
+}
+
+/*
+ * pte_mkyoung - an access through the mapping of @va: the hardware sets the
+ * accessed bit of the PTE or PMD (or, without hardware AF management, the
+ * access-flag fault does: handle_pte_fault()'s pte_mkyoung(), the same
+ * outcome).
+ */
+void KernelModel::State::pte_mkyoung(ProcId p, Va va)
+{
+	Va haddr;
+	if (pmd_covering(p, va, &haddr))
+		mms[p].pmds[haddr].young = true;
+	else if (mms[p].ptes.count(va))
+		mms[p].ptes[va].young = true;
 }
 
 /* pte_mkdirty - the mapping of @va is dirty: no longer clean for MADV_FREE. */
@@ -118,7 +136,7 @@ std::string KernelModel::State::do_read_fault(ProcId p, Va va)
 
 	folio_get(f);
 	visible("filemap_fault: folio_try_get");
-	set_pte_range(p, f, static_cast<uint32_t>(index - f.index), 1, va, false);
+	set_pte_range(p, f, static_cast<uint32_t>(index - f.index), 1, va, false, va);
 	mms[p].rss[MM_FILEPAGES]++;
 	return "mapped page cache page";
 }
@@ -140,7 +158,7 @@ std::string KernelModel::State::do_cow_fault(ProcId p, Va va)
 	FolioId id = folio_alloc(0);
 	folio_get(filemap_get_folio(file, index));
 	visible("do_cow_fault: __do_fault");
-	set_pte_range(p, folio(id), 0, 1, va, true);
+	set_pte_range(p, folio(id), 0, 1, va, true, va);
 	mms[p].rss[MM_ANONPAGES]++;
 	folio_put(filemap_get_folio(file, index));
 	return "new f" + std::to_string(id);
@@ -181,15 +199,20 @@ std::string KernelModel::State::do_wp_page(ProcId p, Va va, bool unshare)
 	KPte &pte = mms[p].ptes.at(va);
 	KFolio &f = folio(pte.folio);
 
+	/* wp_page_reuse(): pte_mkyoung(), maybe_mkwrite(pte_mkdirty()) */
 	if (find_vma(p, va).shared) {
-		if (!unshare)
+		if (!unshare) {
 			pte.writable = true;
+			pte.young = true;
+		}
 		return "";
 	}
 	if (f.anon && (f.pages[pte.page].anon_exclusive || wp_can_reuse_anon_folio(f))) {
 		f.pages[pte.page].anon_exclusive = true;
-		if (!unshare)
+		if (!unshare) {
 			pte.writable = true;
+			pte.young = true;
+		}
 		return "reused";
 	}
 	return wp_page_copy(p, va, unshare);
@@ -426,8 +449,9 @@ void KernelModel::State::copy_pte_range(ProcId src, ProcId dst, Va addr, Va end)
 		const int type = folio(spte.folio).anon ? MM_ANONPAGES : MM_FILEPAGES;
 		for (unsigned i = 0; i < nr; i++, ++it) {
 			it->second.writable = false;
+			/* the child's copy is old: pte_mkold() */
 			mms[dst].ptes[it->first] = KPte{it->second.folio, it->second.page, false,
-							it->second.clean};
+							it->second.clean, false};
 		}
 		rss[type] += nr;
 		visible("copy_present_ptes: PTEs copied");

@@ -41,16 +41,45 @@ void ReferenceModel::State::fault_anon(ProcId p, Va va, unsigned order, bool pmd
  * (do_swap_page()); an unmapped page of a file VMA maps its page-cache page
  * (do_read_fault() with fault-around off: one page); an unmapped anonymous
  * page would map the shared zeropage, which is no folio, so nothing changes.
+ * The access then makes whatever maps @va young.
  */
 std::string ReferenceModel::State::read_fault(ProcId p, Va va)
 {
-	if (swp_at(p, va))
-		return swapin(p, va, false);
-	if (occupied(p, va) || !vma_at(p, va).file)
-		return "";
-	RVma v = vma_at(p, va);
-	map_file_page(p, va, v.shared && !v.ro);
-	return "mapped page cache page";
+	std::string note;
+	if (swp_at(p, va)) {
+		note = swapin(p, va, false);
+	} else if (!occupied(p, va) && vma_at(p, va).file) {
+		RVma v = vma_at(p, va);
+		map_file_page(p, va, v.shared && !v.ro);
+		note = "mapped page cache page";
+	}
+	access_pte(p, va);
+	return note;
+}
+
+/*
+ * access_pte - a read or write through the mapping of @va: the accessed bit
+ * of its PTE or PMD is set (by the hardware, or by the access-flag fault
+ * where the hardware does not manage it).
+ */
+void ReferenceModel::State::access_pte(ProcId p, Va va)
+{
+	Va haddr;
+	if (pmd_covering(p, va, &haddr))
+		procs[p].pmds[haddr].young = true;
+	else if (procs[p].ptes.count(va))
+		procs[p].ptes[va].young = true;
+}
+
+/*
+ * touch_pmd - GUP following a PMD (FOLL_TOUCH) marks it young; a PTE it
+ * follows keeps its bit (the folio is marked accessed instead).
+ */
+void ReferenceModel::State::touch_pmd(ProcId p, Va va)
+{
+	Va haddr;
+	if (pmd_covering(p, va, &haddr))
+		procs[p].pmds[haddr].young = true;
 }
 
 /*
@@ -66,13 +95,15 @@ std::string ReferenceModel::State::read_fault(ProcId p, Va va)
  *    handle the fault on the PTE;
  *  - read-only PTE: wp_pte().
  * A writable mapping needs nothing. A write dirties the mapping it wrote
- * through (no longer clean for MADV_FREE).
+ * through (no longer clean for MADV_FREE) and makes it young.
  */
 std::string ReferenceModel::State::write_fault(ProcId p, Va va, bool unshare)
 {
 	std::string note = handle_write(p, va, unshare);
-	if (!unshare)
+	if (!unshare) {
 		dirty_pte(p, va);
+		access_pte(p, va);
+	}
 	return note;
 }
 
@@ -90,8 +121,10 @@ std::string ReferenceModel::State::handle_write(ProcId p, Va va, bool unshare)
 		RFolio &f = folio(pmd->folio);
 		if (f.anon_exclusive[0] || refcount(pmd->folio) == 1) {
 			f.anon_exclusive[0] = true;
-			if (!unshare)
+			if (!unshare) {
 				procs[p].pmds[haddr].writable = true;
+				procs[p].pmds[haddr].young = true;
+			}
 			return "reused";
 		}
 		split_pmd(p, haddr);
@@ -118,11 +151,12 @@ std::string ReferenceModel::State::handle_write(ProcId p, Va va, bool unshare)
 
 /*
  * wp_pte - do_wp_page() on a read-only PTE. A page of a shared mapping is
- * made writable (wp_page_shared()); a page-cache page of a private mapping
+ * made writable and young (wp_page_shared()); a page-cache page of a private mapping
  * is copied. An anon page is reused when it is AnonExclusive, or when
  * can_reuse_order0() allows (never a large folio in v6.12). Reuse sets
- * AnonExclusive; a write also makes the PTE writable, an unshare leaves it
- * read-only. Otherwise copy.
+ * AnonExclusive; a write also makes the PTE writable and young
+ * (wp_page_reuse()), an unshare leaves it as it was. Otherwise copy (the
+ * copy is mapped young).
  */
 std::string ReferenceModel::State::wp_pte(ProcId p, Va va, bool unshare)
 {
@@ -130,8 +164,10 @@ std::string ReferenceModel::State::wp_pte(ProcId p, Va va, bool unshare)
 	RFolio &f = folio(pte.folio);
 
 	if (vma_at(p, va).shared) {
-		if (!unshare)
+		if (!unshare) {
 			pte.writable = true;
+			pte.young = true;
+		}
 		return "";
 	}
 	if (!f.anon)
@@ -141,8 +177,10 @@ std::string ReferenceModel::State::wp_pte(ProcId p, Va va, bool unshare)
 		return cow_copy(p, va, unshare);
 	RPte &again = procs[p].ptes.at(va);
 	folio(again.folio).anon_exclusive[again.page] = true;
-	if (!unshare)
+	if (!unshare) {
 		again.writable = true;
+		again.young = true;
+	}
 	return "reused";
 }
 

@@ -47,13 +47,13 @@ std::string ReferenceModel::State::file_create(const std::string &name, uint64_t
 
 /*
  * map_file_page - map the page-cache page of the file VMA at @va (one PTE,
- * read-only or @writable).
+ * read-only or @writable, young or old).
  */
-void ReferenceModel::State::map_file_page(ProcId p, Va va, bool writable)
+void ReferenceModel::State::map_file_page(ProcId p, Va va, bool writable, bool young)
 {
 	RVma v = vma_at(p, va);
 	const RCachedPage &pg = files[v.file - 1].cache[va + v.off];
-	procs[p].ptes[va] = RPte{pg.folio, pg.page, writable};
+	procs[p].ptes[va] = RPte{pg.folio, pg.page, writable, false, young};
 }
 
 /*
@@ -62,9 +62,15 @@ void ReferenceModel::State::map_file_page(ProcId p, Va va, bool writable)
  * is mapped by a PTE (filemap_map_pages()): writable in a shared mapping
  * (its vm_page_prot has the write bit: no writenotify), read-only in a
  * private one, whose writes copy into anon memory.
+ *
+ * Young or old (seed 004): the access at @address faulted, every other page
+ * is prefaulted. With prefault=young every PTE is young; with prefault=old
+ * only the pages mapped together with the faulting one are: those of the
+ * same folio in the same PTE table (one set_pte_range() run), the others
+ * are old.
  */
 void ReferenceModel::State::fault_file(ProcId p, Va va, uint32_t file, uint64_t index,
-				       uint64_t nr, bool priv)
+				       uint64_t nr, bool priv, Va address)
 {
 	RVma v;
 	v.file = file + 1;
@@ -73,8 +79,13 @@ void ReferenceModel::State::fault_file(ProcId p, Va va, uint32_t file, uint64_t 
 	for (Va a = va; a < va + nr; a++)
 		set_vma(p, a, v);
 	vma_normalize(p);
-	for (Va a = va; a < va + nr; a++)
-		map_file_page(p, a, !priv);
+	const std::vector<RCachedPage> &cache = files[file].cache;
+	const FolioId faulting = cache[address + v.off].folio;
+	for (Va a = va; a < va + nr; a++) {
+		bool with_fault = cache[a + v.off].folio == faulting &&
+				  pmd_align(a) == pmd_align(address);
+		map_file_page(p, a, !priv, with_fault || cfg.prefault == Prefault::young);
+	}
 }
 
 } // namespace fc

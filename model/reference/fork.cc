@@ -22,7 +22,8 @@ bool ReferenceModel::State::needs_cow_for_dma(ProcId p, FolioId id) const
 
 /*
  * copy_pte - one PTE of the parent at @va: the child's own copy of an
- * exclusive page that may be pinned, else the page shared read-only.
+ * exclusive page that may be pinned (a new mapping: young), else the page
+ * shared read-only, old in the child (the parent's bit stays).
  * Whether the kernel takes this PTE in a batch or alone makes no difference
  * to the outcome: the batch falls back to one page at a time exactly when
  * some page of it would be copied. Returns the copy's id or 0.
@@ -41,15 +42,15 @@ FolioId ReferenceModel::State::copy_pte(ProcId p, ProcId q, Va va)
 	}
 	folio(pte.folio).anon_exclusive[pte.page] = false;
 	pte.writable = false;
-	procs[q].ptes[va] = RPte{pte.folio, pte.page, false, pte.clean};
+	procs[q].ptes[va] = RPte{pte.folio, pte.page, false, pte.clean, false}; /* old */
 	return 0;
 }
 
 /*
  * copy_pmd - copy_huge_pmd(): an exclusive head of a folio that may be
  * pinned makes the kernel split the parent's PMD and copy PTE by PTE
- * (returns false); otherwise the PMD is shared read-only and the head loses
- * AnonExclusive.
+ * (returns false); otherwise the PMD is shared read-only, old in the child,
+ * and the head loses AnonExclusive.
  */
 bool ReferenceModel::State::copy_pmd(ProcId p, ProcId q, Va haddr)
 {
@@ -62,7 +63,7 @@ bool ReferenceModel::State::copy_pmd(ProcId p, ProcId q, Va haddr)
 	}
 	f.anon_exclusive[0] = false;
 	pmd.writable = false;
-	procs[q].pmds[haddr] = RPmd{pmd.folio, false, pmd.clean};
+	procs[q].pmds[haddr] = RPmd{pmd.folio, false, pmd.clean, false}; /* old */
 	return true;
 }
 

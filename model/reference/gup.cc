@@ -18,7 +18,8 @@ namespace fc {
  * follow_huge_pmd() checks pmd_page()), and for a page-cache page in a
  * private (COW) mapping pinned read-only and long-term, whose COW is
  * broken early. The handle then holds the pages mapped after those faults.
- * A write pin dirties the pages (FOLL_TOUCH).
+ * A write pin dirties the pages (FOLL_TOUCH); a PMD followed is made young
+ * (FOLL_TOUCH: touch_pmd()).
  */
 std::string ReferenceModel::State::pin(ProcId p, Va va, uint64_t nr, bool write, bool longterm)
 {
@@ -52,6 +53,7 @@ std::string ReferenceModel::State::pin(ProcId p, Va va, uint64_t nr, bool write,
 
 		lookup(p, a, &id, &page, &writable);
 		h.pages.push_back(HandleView::Page{a, id, page});
+		touch_pmd(p, a);       /* FOLL_TOUCH */
 		if (write)
 			dirty_pte(p, a);   /* FOLL_TOUCH: folio_mark_dirty() */
 	}
@@ -82,6 +84,7 @@ std::string ReferenceModel::State::get(ProcId p, Va va, uint64_t nr)
 			swapin(p, a, false);
 		lookup(p, a, &id, &page, &writable);
 		h.pages.push_back(HandleView::Page{a, id, page});
+		touch_pmd(p, a);       /* FOLL_TOUCH */
 	}
 	refs.push_back(std::move(h));
 	return "ref" + std::to_string(refs.size());

@@ -149,7 +149,10 @@ Verdict ReferenceModel::State::check_file(const Op &op) const
 	return std::nullopt;
 }
 
-/* check_fault_file - a known file, the pages inside it, the range unmapped. */
+/*
+ * check_fault_file - a known file, the pages inside it, the faulting page
+ * (at=) one of the range's, the range unmapped.
+ */
 Verdict ReferenceModel::State::check_fault_file(const Op &op) const
 {
 	if (Verdict v = check_proc_range(op.proc, op.va, op.pages))
@@ -162,6 +165,9 @@ Verdict ReferenceModel::State::check_fault_file(const Op &op) const
 		return reject("file " + op.file + " has " + std::to_string(size) +
 			      " pages: index=" + std::to_string(op.index) + " pages=" +
 			      std::to_string(op.pages) + " is beyond its end");
+	if (op.at >= op.pages)
+		return reject("the faulting page at=" + ref_hex(op.va + op.at) +
+			      " is not in the range");
 	return check_unmapped(op.proc, op.va, op.pages);
 }
 

@@ -50,6 +50,7 @@ bool ReferenceModel::State::madv_free_pmd(ProcId p, Va block, Va addr, Va next)
 		return done;
 	}
 	procs[p].pmds[block].clean = true;
+	procs[p].pmds[block].young = false;
 	mark_lazyfree(id);
 	return false;
 }
@@ -125,8 +126,10 @@ std::string ReferenceModel::State::madv_free(ProcId p, Va va, uint64_t nr)
 				}
 				delete_from_swap_cache(id);
 			}
-			for (Va b = a; b < a + n; b++)
+			for (Va b = a; b < a + n; b++) {
 				procs[p].ptes[b].clean = true;
+				procs[p].ptes[b].young = false;
+			}
 			marked += !folio(id).lazyfree;
 			mark_lazyfree(id);
 			a += n;

@@ -78,7 +78,7 @@ std::string ReferenceModel::apply(const Op &op)
 		break;
 	case OpKind::fault_file:
 		s.fault_file(op.proc, op.va, *s.find_file(op.file), op.index, op.pages,
-			     op.is_private);
+			     op.is_private, op.va + op.at);
 		break;
 	case OpKind::read:
 		note = s.read_fault(op.proc, op.va);
@@ -259,13 +259,13 @@ Snapshot ReferenceModel::State::snapshot() const
 		pv.id = p;
 		pv.exited = proc.exited;
 		for (const auto &[va, pte] : proc.ptes) {
-			pv.ptes.emplace(va, PteView{pte.folio, pte.page, pte.writable});
+			pv.ptes.emplace(va, PteView{pte.folio, pte.page, pte.writable, pte.young});
 			(folio(pte.folio).anon ? pv.rss_anon : pv.rss_file) += 1;
 		}
 		for (const auto &[va, e] : proc.swp)
 			pv.swap.emplace(va, SwapPteView{e.slot, e.exclusive});
 		for (const auto &[va, pmd] : proc.pmds) {
-			pv.pmds.emplace(va, PmdView{pmd.folio, pmd.writable});
+			pv.pmds.emplace(va, PmdView{pmd.folio, pmd.writable, pmd.young});
 			(folio(pmd.folio).anon ? pv.rss_anon : pv.rss_file) += folio(pmd.folio).nr_pages();
 		}
 		snap.procs.push_back(std::move(pv));

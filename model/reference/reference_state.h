@@ -39,12 +39,17 @@
 
 namespace fc {
 
-/* A page table entry: maps page @page of folio @folio. */
+/*
+ * A page table entry: maps page @page of folio @folio. @young: the
+ * accessed bit, set on every new mapping unless a rule of docs/semantics.md
+ * "Young and old PTEs" says old.
+ */
 struct RPte {
 	FolioId folio = 0;
 	uint32_t page = 0;
 	bool writable = false;
 	bool clean = false;   /* made clean by MADV_FREE, not written since */
+	bool young = true;    /* accessed since mapped, or mapped young */
 };
 
 /* A PMD mapping of a whole pmd_order folio. */
@@ -52,6 +57,7 @@ struct RPmd {
 	FolioId folio = 0;
 	bool writable = false;
 	bool clean = false;
+	bool young = true;
 };
 
 /* A swap entry in a page table: the swap slot and its exclusive bit. */
@@ -200,6 +206,8 @@ struct ReferenceModel::State {
 	std::string wp_pte(ProcId p, Va va, bool unshare);
 	bool can_reuse_order0(FolioId id);
 	std::string cow_copy(ProcId p, Va va, bool unshare);
+	void access_pte(ProcId p, Va va);
+	void touch_pmd(ProcId p, Va va);
 
 	/* --- vma.cc --- */
 	RVma vma_at(ProcId p, Va va) const;
@@ -236,8 +244,9 @@ struct ReferenceModel::State {
 	/* --- filemap.cc --- */
 	std::optional<uint32_t> find_file(const std::string &name) const;
 	std::string file_create(const std::string &name, uint64_t pages, unsigned order);
-	void fault_file(ProcId p, Va va, uint32_t file, uint64_t index, uint64_t nr, bool priv);
-	void map_file_page(ProcId p, Va va, bool writable);
+	void fault_file(ProcId p, Va va, uint32_t file, uint64_t index, uint64_t nr, bool priv,
+			Va address);
+	void map_file_page(ProcId p, Va va, bool writable, bool young = true);
 
 	/* --- gup.cc --- */
 	std::string pin(ProcId p, Va va, uint64_t nr, bool write, bool longterm);

@@ -10,7 +10,7 @@ namespace fc {
 
 /*
  * split_pmd - replace the PMD of @p at @haddr by one PTE per page, each
- * writable iff the PMD was. The PTE mappings are added with RMAP_EXCLUSIVE
+ * writable iff the PMD was, young iff it was. The PTE mappings are added with RMAP_EXCLUSIVE
  * iff the head page was AnonExclusive (__split_huge_pmd_locked()), which
  * sets every page's bit; otherwise no bit is touched. That is
  * docs/semantics.md's "every page gets the head's bit": while a PMD maps a
@@ -29,7 +29,7 @@ void ReferenceModel::State::split_pmd(ProcId p, Va haddr)
 	std::vector<uint32_t> pages;
 
 	for (uint32_t i = 0; i < f.nr_pages(); i++) {
-		procs[p].ptes[haddr + i] = RPte{pmd.folio, i, pmd.writable, pmd.clean};
+		procs[p].ptes[haddr + i] = RPte{pmd.folio, i, pmd.writable, pmd.clean, pmd.young};
 		if (exclusive)
 			f.anon_exclusive[i] = true;
 		pages.push_back(i);
