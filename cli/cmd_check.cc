@@ -10,6 +10,7 @@
 #include "props/hunt.h"
 
 #include <cinttypes>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -41,6 +42,60 @@ struct CheckFlags {
 /* Test cases when neither --tests nor --seconds is given. */
 constexpr uint64_t kDefaultTests = 100;
 
+/* Exit status of a campaign a SIGINT or SIGTERM stopped (128 + SIGINT). */
+constexpr int kInterruptedStatus = 130;
+
+/* Set by the first SIGINT/SIGTERM; the campaign polls it at every step. */
+volatile std::sig_atomic_t g_stop = 0;
+
+/*
+ * on_stop - the first SIGINT or SIGTERM asks the campaign to stop and report
+ * (SA_RESETHAND: a second one kills as usual).
+ */
+void on_stop(int)
+{
+	g_stop = 1;
+}
+
+/* The subcommand, to tell which scope flags were given on the command line. */
+CLI::App *g_check_cmd = nullptr;
+
+bool flag_given(const char *name)
+{
+	const CLI::Option *o = g_check_cmd ? g_check_cmd->get_option_no_throw(name) : nullptr;
+	return o && o->count() > 0;
+}
+
+/*
+ * apply_needs_not_given - the config the mutant needs (MutantInfo::needs:
+ * `arch=no_gather`, `prefault=old`) for every setting the command line did
+ * not give, so `check --mutant M` runs the code M breaks. A setting given
+ * that contradicts the needs is kept, with a note: that run cannot kill M.
+ */
+Config apply_needs_not_given(const Config &cfg)
+{
+	const Config need = props::apply_mutant_needs(cfg);
+	Config out = cfg;
+	auto take = [&](bool differs, const char *flag, auto Config::*field) {
+		if (!differs)
+			return;
+		if (flag_given(flag)) {
+			std::fprintf(stderr, "check: note: mutant %s shows only with %s\n",
+				     std::string(mutant_name(cfg.mutant)).c_str(),
+				     std::string(props::mutant_needs(cfg.mutant)).c_str());
+			return;
+		}
+		out.*field = need.*field;
+		std::fprintf(stderr, "check: mutant %s needs %s: applied\n",
+			     std::string(mutant_name(cfg.mutant)).c_str(),
+			     std::string(props::mutant_needs(cfg.mutant)).c_str());
+	};
+	take(need.variant != cfg.variant, "--variant", &Config::variant);
+	take(need.arch != cfg.arch, "--arch", &Config::arch);
+	take(need.prefault != cfg.prefault, "--prefault", &Config::prefault);
+	return out;
+}
+
 void print_progress(const CampaignProgress &p)
 {
 	if (p.shrinking)
@@ -64,6 +119,8 @@ void print_failure(const CampaignResult &r, const std::string &path)
 	const props::Counterexample &c = r.counterexample;
 	std::printf("check: FAILED after %" PRIu64 " tests (%" PRIu64 " operations, %.2f s): %s\n",
 		    r.tests, r.ops, r.seconds, c.verdict.name().c_str());
+	if (r.interrupted)
+		std::printf("  (interrupted while shrinking: the trace is shrunk only so far)\n");
 	std::printf("  %s\n", c.verdict.text.c_str());
 	std::string size = c.size >= 0 ? std::to_string(c.size) : "? (shrinking stopped at its budget)";
 	std::printf("  seed %" PRIu64 " size %s: %zu operations generated, %zu after shrinking, "
@@ -75,10 +132,25 @@ void print_failure(const CampaignResult &r, const std::string &path)
 	std::printf("written to %s (foliocheck replay %s)\n", path.c_str(), path.c_str());
 }
 
+/*
+ * print_key_events_missing - the issue's four biased cases that never
+ * occurred: after a campaign of any length, a sign the generators drifted.
+ */
+void print_key_events_missing(const props::GenStats &s)
+{
+	std::string names;
+	for (props::Event e : s.missing(props::kKeyEvents))
+		names += " " + std::string(props::event_name(e));
+	if (!names.empty())
+		std::printf("check: warning: never generated:%s\n", names.c_str());
+}
+
 void run_check(const CheckFlags &f)
 {
 	CampaignOptions o;
 	o.cfg = f.config.to_config();
+	if (o.cfg.mutant != Mutant::none)
+		o.cfg = apply_needs_not_given(o.cfg);
 	o.seed = f.seed_given ? f.seed : random_seed();
 	o.tests = f.tests;
 	o.seconds = f.seconds;
@@ -112,22 +184,28 @@ void run_check(const CheckFlags &f)
 		std::snprintf(buf, sizeof(buf), " seconds=%g", o.seconds);
 		budget += buf;
 	}
-	std::printf("check: seed %" PRIu64 "  variant=%s arch=%s mutant=%s pmd_order=%u "
+	std::printf("check: seed %" PRIu64 "  variant=%s arch=%s prefault=%s mutant=%s pmd_order=%u "
 		    "max_order=%u procs=%u space=%" PRIu64 " max_ops=%d%s\n",
 		    o.seed, std::string(variant_name(o.cfg.variant)).c_str(),
 		    std::string(arch_name(o.cfg.arch)).c_str(),
+		    std::string(prefault_name(o.cfg.prefault)).c_str(),
 		    std::string(mutant_name(o.cfg.mutant)).c_str(), sc.pmd_order, sc.max_order,
 		    sc.max_procs, static_cast<uint64_t>(sc.space_pages()), o.max_ops,
 		    budget.c_str());
 	std::fflush(stdout);
 
-	for (const MutantInfo &m : mutant_catalogue())
-		if (m.mutant == o.cfg.mutant && !m.needs.empty() &&
-		    props::apply_mutant_needs(o.cfg).arch != o.cfg.arch)
-			std::fprintf(stderr, "check: note: mutant %s shows only with %s\n",
-				     std::string(m.name).c_str(), std::string(m.needs).c_str());
-
+	g_stop = 0;
+	o.stop = &g_stop;
+	struct sigaction sa = {}, old_int = {}, old_term = {};
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	CampaignResult r = props::run_campaign(o);
+	sigaction(SIGINT, &old_int, nullptr);
+	sigaction(SIGTERM, &old_term, nullptr);
+
 	if (!r.error.empty()) {
 		std::cerr << "check: error: " << r.error << "\n";
 		throw ExitStatus{2};
@@ -144,46 +222,79 @@ void run_check(const CheckFlags &f)
 		}
 		throw ExitStatus{1};
 	}
-	std::printf("check: passed %" PRIu64 " tests (%" PRIu64 " operations) in %.1f s, seed %" PRIu64
-		    "\n",
-		    r.tests, r.ops, r.seconds, o.seed);
+	if (r.interrupted) {
+		std::printf("check: interrupted after %" PRIu64 " tests (%" PRIu64
+			    " operations) in %.1f s, seed %" PRIu64 "\n",
+			    r.tests, r.ops, r.seconds, o.seed);
+		std::printf("  rerun: %s\n", r.rerun.c_str());
+	} else {
+		std::printf("check: passed %" PRIu64 " tests (%" PRIu64 " operations) in %.1f s, "
+			    "seed %" PRIu64 "\n",
+			    r.tests, r.ops, r.seconds, o.seed);
+	}
 	std::printf("generation statistics: %s", r.stats.format().c_str());
+	print_key_events_missing(r.stats);
+	if (r.interrupted)
+		throw ExitStatus{kInterruptedStatus};
 }
 
 void setup_check(CLI::App &app)
 {
 	static CheckFlags flags;
 	CLI::App *cmd = app.add_subcommand(
-		"check", "Run the RapidCheck property campaign: differential check and invariants "
-			 "over generated operation sequences");
+		"check", "Run the RapidCheck property campaign: generated operation sequences run "
+			 "on both models, every SPEC invariant checked at every visible point, the "
+			 "models compared after every step, every statement printed and parsed back");
+	g_check_cmd = cmd;
 	add_config_flags(cmd, flags.config);
 	cmd->add_option("--tests", flags.tests,
-			"Test cases to run (default " + std::to_string(kDefaultTests) +
-				" when --seconds is not given)");
-	cmd->add_option("--seconds", flags.seconds, "Stop after this many seconds");
-	cmd->add_option("--seed", flags.seed, "RapidCheck seed (default: random, printed)")
+			"Stop after this many test cases (default " +
+				std::to_string(kDefaultTests) +
+				" when --seconds is not given; with --seconds, whichever comes first)");
+	cmd->add_option("--seconds", flags.seconds,
+			"Stop after this many seconds: the test case running then ends at its next "
+			"step, uncounted (shrinking and minimizing a failure come on top, see "
+			"--shrink-seconds and --minimize-seconds)");
+	cmd->add_option("--seed", flags.seed,
+			"RapidCheck seed of the first batch of 100 test cases, the later batches' "
+			"seeds derived from it (default: random; printed at the start either way)")
 		->each([](const std::string &) { flags.seed_given = true; });
 	cmd->add_option("--out", flags.out,
-			"Where to write a failing trace (default foliocheck-check-SEED.trace)");
+			"Where to write the shrunk trace of a failure, ready for `foliocheck "
+			"replay` (default foliocheck-check-SEED.trace)");
 	cmd->add_option("--max-ops", flags.max_ops,
-			"Largest test size: a test case runs up to this many operations + 1")
+			"Largest test size: test cases grow up to this many operations + 1")
 		->capture_default_str();
 	std::string names;
 	for (const props::OpGenerator &g : props::op_generators())
 		names += (names.empty() ? "" : ",") + std::string(g.name);
 	cmd->add_option("--ops", flags.ops,
-			"Operations to generate: default, all, anon, or name[=weight],... (" + names +
-				")")
+			"Operation alphabet: default (= all: every SPEC statement but expect), anon (no page "
+			"cache, MADV_FREE, reclaim, mremap, mprotect, swap), or a list of "
+			"name[=weight] from " + names)
 		->capture_default_str();
-	cmd->add_option("--progress", flags.progress, "Seconds between progress lines")
+	cmd->add_option("--progress", flags.progress,
+			"Seconds between progress lines on stderr (tests, operations, time; "
+			"shrinks while shrinking)")
 		->capture_default_str();
 	cmd->add_option("--shrink-seconds", flags.shrink_seconds,
 			"Budget for RapidCheck's shrinking after a failure")
 		->capture_default_str();
 	cmd->add_option("--minimize-seconds", flags.minimize_seconds,
-			"Budget for minimizing the shrunk trace")
+			"Budget for minimizing the shrunk trace further (remove statements, "
+			"rename, fewer pages, lower orders)")
 		->capture_default_str();
 	cmd->add_flag("--quiet", flags.quiet, "No progress lines");
+	cmd->footer(
+		"On success prints the generation statistics: how often each biased case "
+		"(PMD split, partial unmap, fork of a pinned folio, COW reuse of a large "
+		"folio, ...) occurred. With --mutant, the config the mutant needs "
+		"(e.g. arch=no_gather) is applied unless the command line sets it. A first "
+		"SIGINT or SIGTERM stops the campaign at the next step and prints the seed, the "
+		"statistics and the rerun command (a failure being shrunk is written as shrunk "
+		"so far); a second one kills it.\n"
+		"Exit status: 0 every test case passed, 1 a test case failed (trace written), "
+		"2 bad input, 130 interrupted.");
 	cmd->callback([] { run_check(flags); });
 }
 

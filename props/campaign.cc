@@ -66,12 +66,28 @@ struct CampaignState {
 	CampaignProgress progress;
 	Clock::time_point last_report = Clock::now();
 
-	bool budget_spent() const
+	bool stop_requested() const { return opts.stop && *opts.stop; }
+
+	bool time_spent() const
 	{
-		if (opts.tests && tests_run >= opts.tests)
-			return true;
 		return opts.seconds > 0 && seconds_between(start, Clock::now()) >= opts.seconds;
 	}
+
+	bool budget_spent() const
+	{
+		if (stop_requested())
+			return true;
+		if (opts.tests && tests_run >= opts.tests)
+			return true;
+		return time_spent();
+	}
+
+	/*
+	 * Should the test case in progress end now? On a stop request; and
+	 * when the time is up, unless shrinking (which has its own budget): a
+	 * test case at pmd_order 9 may run for minutes.
+	 */
+	bool stop_case() const { return stop_requested() || (!shrinking && time_spent()); }
 
 	void on_failure(const Trace &t, const Verdict &v)
 	{
@@ -103,7 +119,7 @@ struct CampaignState {
 	}
 };
 
-/* Thrown out of RapidCheck's shrink loop when the shrinking budget is spent. */
+/* Thrown out of RapidCheck's shrink loop when the shrinking budget is spent (or on a stop). */
 struct ShrinkBudgetSpent {};
 
 /*
@@ -125,7 +141,8 @@ public:
 		if (accepted)
 			st_.progress.shrinks_accepted++;
 		st_.report(false);
-		if (st_.shrinking && Clock::now() >= st_.shrink_deadline)
+		if (st_.shrinking &&
+		    (Clock::now() >= st_.shrink_deadline || st_.stop_requested()))
 			throw ShrinkBudgetSpent{};
 	}
 
@@ -146,6 +163,8 @@ std::string rerun_command(const CampaignOptions &o, uint64_t seed, uint64_t test
 	  << " --max-order " << o.cfg.scope.max_order << " --procs " << o.cfg.scope.max_procs;
 	if (o.cfg.scope.space)
 		s << " --space " << o.cfg.scope.space;
+	if (o.cfg.prefault != Config{}.prefault)
+		s << " --prefault " << prefault_name(o.cfg.prefault);
 	if (o.max_ops != CampaignOptions{}.max_ops)
 		s << " --max-ops " << o.max_ops;
 	if (!(o.alphabet == OpAlphabet::standard()))
@@ -215,6 +234,8 @@ CampaignResult run_campaign(const CampaignOptions &opts)
 	st.hooks.stats = opts.collect_stats ? &st.stats : nullptr;
 	st.hooks.tag_cases = false;
 	st.hooks.ops = &st.ops;
+	st.hooks.stop = [&st]() { return st.stop_case(); };
+	st.hooks.after_step = [&st]() { st.report(false); };
 	st.hooks.on_failure = [&st](const Trace &t, const Verdict &v) { st.on_failure(t, v); };
 	if (opts.counts)
 		st.hooks.counts = [&st](const Trace &t, const Verdict &v) {
@@ -230,14 +251,21 @@ CampaignResult run_campaign(const CampaignOptions &opts)
 
 	auto property = [&st]() {
 		if (st.shrinking) {
-			if (Clock::now() >= st.shrink_deadline)
+			if (Clock::now() >= st.shrink_deadline || st.stop_requested())
 				return; /* out of shrinking time: this shrink "passes" */
 		} else {
 			if (st.budget_spent())
 				return; /* past the budget: the rest of the batch is empty */
 			st.tests_run++;
 		}
-		check_model_property(st.opts.cfg, st.opts.alphabet, st.hooks);
+		try {
+			check_model_property(st.opts.cfg, st.opts.alphabet, st.hooks);
+		} catch (...) {
+			/* a case cut short by a stop or the time budget did not run */
+			if (!st.shrinking && st.stop_case())
+				st.tests_run--;
+			throw;
+		}
 	};
 
 	CampaignResult res;
@@ -248,6 +276,7 @@ CampaignResult run_campaign(const CampaignOptions &opts)
 	std::optional<rc::detail::FailureResult> failure;
 	bool shrink_stopped = false;
 	uint64_t failing_seed = 0, failing_batch_tests = 0;
+	uint64_t batch_tests_started = 0; /* test cases of the batches started */
 
 	for (uint64_t k = 0; !st.budget_spent(); k++) {
 		if (!opts.tests && opts.seconds <= 0 && k > 0)
@@ -255,6 +284,7 @@ CampaignResult run_campaign(const CampaignOptions &opts)
 		uint64_t n = kBatchTests;
 		if (opts.tests)
 			n = std::min(n, opts.tests - st.tests_run);
+		batch_tests_started += n;
 		rc::detail::TestParams params;
 		params.seed = batch_seed(opts.seed, k);
 		params.maxSuccess = static_cast<int>(n);
@@ -289,10 +319,13 @@ CampaignResult run_campaign(const CampaignOptions &opts)
 	res.stats = st.stats;
 	res.uncounted = st.uncounted;
 	res.uncounted_examples = st.uncounted_examples;
+	res.interrupted = st.stop_requested();
 	if ((!failure && !shrink_stopped) || !st.shrinking) {
 		if (failure)
 			res.error = "RapidCheck reported a failure the property did not: " +
 				    failure->description;
+		/* every batch so far in full: what ran, and the rest of an interrupted one */
+		res.rerun = rerun_command(opts, opts.seed, batch_tests_started);
 		res.tests = st.tests_run;
 		res.ops = st.ops;
 		res.seconds = res.total_seconds = seconds_between(st.start, Clock::now());
@@ -313,8 +346,11 @@ CampaignResult run_campaign(const CampaignOptions &opts)
 	c.generated_ops = st.generated_ops;
 	c.shrunk_ops = st.last_failure.ops.size();
 	c.rerun = rerun_command(opts, failing_seed, failing_batch_tests);
-	if (c.verdict.kind != Verdict::Kind::round_trip && opts.minimize_seconds > 0) {
-		MinimizeResult m = minimize_trace(c.trace, opts.cfg, opts.minimize_seconds);
+	res.rerun = c.rerun;
+	if (c.verdict.kind != Verdict::Kind::round_trip && opts.minimize_seconds > 0 &&
+	    !st.stop_requested()) {
+		MinimizeResult m = minimize_trace(c.trace, opts.cfg, opts.minimize_seconds,
+						  opts.stop);
 		if (m.verdict.failed()) {
 			c.trace = std::move(m.trace);
 			c.verdict = m.verdict;

@@ -20,6 +20,7 @@
 #include "props/stats.h"
 #include "props/verdict.h"
 
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -43,7 +44,7 @@ struct CampaignOptions {
 	Config cfg;
 	uint64_t seed = 0;
 	uint64_t tests = 0;       /* stop after this many test cases; 0: no limit */
-	double seconds = 0;       /* stop after this long; 0: no limit */
+	double seconds = 0;       /* stop after this long (the case in progress ends, uncounted); 0: no limit */
 	int max_ops = 100;        /* RapidCheck maxSize: a case runs up to max_ops + 1 statements */
 	OpAlphabet alphabet = OpAlphabet::standard();
 	double shrink_seconds = 60;   /* RapidCheck shrinking budget after a failure */
@@ -54,6 +55,13 @@ struct CampaignOptions {
 	/* Called at most every @progress_interval seconds, if set. */
 	std::function<void(const CampaignProgress &)> progress;
 	double progress_interval = 2;
+	/*
+	 * If set, polled at every step: once non-zero (a SIGINT handler sets
+	 * it) the campaign stops as if its budget were spent, the test case in
+	 * progress ends as a pass (not counted), and shrinking and minimizing
+	 * stop with the best trace so far. CampaignResult::interrupted says so.
+	 */
+	const volatile std::sig_atomic_t *stop = nullptr;
 };
 
 struct CampaignResult {
@@ -67,6 +75,13 @@ struct CampaignResult {
 	uint64_t uncounted = 0;      /* failures @counts said do not count */
 	std::vector<std::pair<Trace, Verdict>> uncounted_examples; /* the first few, unshrunk */
 	std::string error;           /* RapidCheck gave up or errored; "" otherwise */
+	bool interrupted = false;    /* CampaignOptions::stop ended it */
+	/*
+	 * `foliocheck check` command line that reruns what ran: on a failure,
+	 * the failing batch; else the whole campaign, as many whole batches as
+	 * it started (an interrupted batch is rerun in full).
+	 */
+	std::string rerun;
 };
 
 /* The seed of batch @k of a campaign seeded @seed (batch 0: @seed itself). */

@@ -65,18 +65,20 @@ void OpCommand::apply(PropModel &m) const
 
 void OpCommand::run(const PropModel &, PropSut &sut) const
 {
+	if (sut.hooks.stop && sut.hooks.stop())
+		RC_SUCCEED("stopped: interrupted or out of time");
 	sut.trace.ops.push_back(op_);
 	if (sut.hooks.ops)
 		(*sut.hooks.ops)++;
 	StepResult r = sut.runner.step(op_);
 	const size_t step = sut.trace.ops.size() - 1;
+	if (sut.hooks.after_step)
+		sut.hooks.after_step();
 
 	if (sut.classifying()) {
 		Snapshot after = sut.runner.reference().snapshot();
-		sut.case_stats.ops++;
-		sut.case_stats.ops_by_kind[static_cast<size_t>(op_.kind)]++;
-		for (Event e : sut.classifier.classify(op_, sut.before, after))
-			sut.case_stats.events[static_cast<size_t>(e)]++;
+		sut.case_stats.count_step(op_, sut.classifier.classify(op_, sut.before, after),
+					  sut.before, after);
 		sut.before = std::move(after);
 	}
 

@@ -50,6 +50,13 @@ struct PropertyHooks {
 	std::function<bool(const Trace &, const Verdict &)> counts;
 	/* Called with the statements up to and including a failing one that counts. */
 	std::function<void(const Trace &, const Verdict &)> on_failure;
+	/* Called after every step, if set (progress reports inside long test cases). */
+	std::function<void()> after_step;
+	/*
+	 * If set and true before a step (a stop was asked for, or the time
+	 * budget is spent), the test case ends at once as a pass.
+	 */
+	std::function<bool()> stop;
 };
 
 /* The model state: immutable pieces shared between copies. */

@@ -20,6 +20,8 @@ ConfigOverrides trace_config(const Config &cfg)
 		o.max_order = cfg.scope.max_order;
 	if (cfg.scope.space != defaults.space)
 		o.space = cfg.scope.space;
+	if (cfg.prefault != Config{}.prefault)
+		o.prefault = cfg.prefault;
 	return o;
 }
 

@@ -18,7 +18,8 @@ namespace fc::props {
 /*
  * trace_config - the `config` settings that make a trace replay under @cfg:
  * variant, arch, mutant and pmd_order always; max_order and space only where
- * they differ from the defaults (legality of a fault depends on them).
+ * they differ from the defaults (legality of a fault depends on them), and
+ * prefault when it is `old` (young or old PTEs are observed).
  */
 ConfigOverrides trace_config(const Config &cfg);
 

@@ -330,6 +330,21 @@ std::optional<Op> build_write(const StateView &v, Rng &rng)
 	return op;
 }
 
+/*
+ * boost_write - a read-only page of a large folio that a write would reuse
+ * is rare (v6.12 reuses a large folio only through a PMD or an
+ * AnonExclusive PTE): while one exists, write three times as often.
+ */
+unsigned boost_write(const StateView &v)
+{
+	for (const MappedPage &m : v.reusable_pages()) {
+		const FolioView *f = v.snapshot().folio(m.folio);
+		if (f && f->order > 0)
+			return 3;
+	}
+	return 1;
+}
+
 /* build_fork - prefer a parent that maps a pinned folio: the GUP-after-fork class. */
 std::optional<Op> build_fork(const StateView &v, Rng &rng)
 {
@@ -355,11 +370,11 @@ std::optional<Op> build_munmap(const StateView &v, Rng &rng)
 	if (v.alive().empty())
 		return std::nullopt;
 	Op op = make_op(OpKind::munmap);
-	if (!v.pmd_mappings().empty() && rng.chance(15)) {
-		std::vector<MappedPage> shared;
-		for (const MappedPage &m : v.readonly_pages())
-			if (m.pmd)
-				shared.push_back(m);
+	std::vector<MappedPage> shared;
+	for (const MappedPage &m : v.readonly_pages())
+		if (m.pmd)
+			shared.push_back(m);
+	if (!v.pmd_mappings().empty() && rng.chance(shared.empty() ? 15 : 40)) {
 		const MappedPage &m = !shared.empty() && rng.chance(70) ? rng.pick(shared)
 									: rng.pick(v.pmd_mappings());
 		op.proc = m.proc;
@@ -384,7 +399,7 @@ std::optional<Op> build_munmap(const StateView &v, Rng &rng)
 std::optional<Op> gup_target(const StateView &v, Rng &rng, OpKind kind)
 {
 	const auto &swapped = v.hints().swapped;
-	if (!swapped.empty() && kind != OpKind::mremap && rng.chance(15)) {
+	if (!swapped.empty() && kind != OpKind::mremap && rng.chance(35)) {
 		auto it = swapped.begin();
 		std::advance(it, rng.below(swapped.size()));
 		Op op = make_op(kind);
@@ -512,21 +527,50 @@ std::optional<Op> build_exit(const StateView &v, Rng &rng)
 
 /* --- page cache, MADV_FREE, mremap, mprotect, swap --- */
 
-/* build_file_create - mostly a new name; folios of every order up to the largest. */
+/*
+ * build_file_create - mostly a new name; folios of every order up to the
+ * largest, large ones preferred (batched file rmap, fault-around runs).
+ */
 std::optional<Op> build_file_create(const StateView &v, Rng &rng)
 {
 	Op op = make_op(OpKind::file_create);
 	size_t known = v.hints().files.size();
 	op.file = "file" + std::to_string(rng.chance(80) ? known : rng.below(known + 1));
-	op.order = static_cast<unsigned>(rng.between(0, max_pte_order(v)));
+	const unsigned kmax = max_pte_order(v);
+	op.order = !kmax || rng.chance(25) ? 0 : static_cast<unsigned>(rng.between(1, kmax));
 	op.pages = rng.between(1, 4) << op.order;
 	return op;
 }
 
 /*
+ * fault_at - the faulting page (at=) of a file fault of @pages pages from
+ * file page @index, the file's folios of order @order: mostly a page inside
+ * a large folio's run that is not the run's first page (set_pte_range()
+ * must still map the faulting PTE young when the run starts before it:
+ * seed 004), else the first page of the range or any page of it.
+ */
+uint64_t fault_at(uint64_t index, uint64_t pages, unsigned order, Rng &rng)
+{
+	const uint64_t nr = uint64_t{1} << order;
+	std::vector<uint64_t> mid;
+	for (uint64_t off = 1; off < pages && mid.size() < 64; off++)
+		if ((index + off) % nr)
+			mid.push_back(off);
+	switch (rng.weighted({3, mid.empty() ? 0u : 5u, 2})) {
+	case 0:
+		return 0;
+	case 1:
+		return rng.pick(mid);
+	default:
+		return rng.below(pages);
+	}
+}
+
+/*
  * build_fault_file - map a run of a known file, often several pages from a
- * folio boundary (one set_pte_range per folio run, seed 004), sometimes
- * privately (a later write COWs into anon).
+ * folio boundary (one set_pte_range per folio run, seed 004), the faulting
+ * page (at=) often inside a large folio's run, sometimes privately (a later
+ * write COWs into anon).
  */
 std::optional<Op> build_fault_file(const StateView &v, Rng &rng)
 {
@@ -535,12 +579,26 @@ std::optional<Op> build_fault_file(const StateView &v, Rng &rng)
 		return std::nullopt;
 	auto it = files.begin();
 	std::advance(it, rng.below(files.size()));
-	const uint64_t size = std::max<uint64_t>(it->second, 1);
+	const uint64_t size = std::max<uint64_t>(it->second.pages, 1);
+	const uint64_t nr = uint64_t{1} << it->second.order;
 	Op op = make_op(OpKind::fault_file);
 	op.proc = rng.pick(v.alive());
 	op.file = it->first;
-	op.index = rng.chance(50) ? 0 : rng.below(size);
+	switch (rng.weighted({4, 3, 3})) {
+	case 0:
+		op.index = 0;
+		break;
+	case 1:
+		/* a folio boundary, or one page either side of it */
+		op.index = std::min(size - 1, rng.below(size / nr + 1) * nr + rng.between(0, 2));
+		op.index = op.index ? op.index - 1 : 0;
+		break;
+	default:
+		op.index = rng.below(size);
+		break;
+	}
 	op.pages = rng.chance(50) ? size - op.index : rng.between(1, size - op.index);
+	op.at = fault_at(op.index, op.pages, it->second.order, rng);
 	op.is_private = rng.chance(30);
 	op.va = rng.below(v.space());
 	for (int tries = 0; tries < 8; tries++) {
@@ -588,10 +646,32 @@ std::optional<Op> build_mprotect(const StateView &v, Rng &rng)
 	return op;
 }
 
-/* build_swapout - a mapped anon folio, pinned ones preferred (try_to_unmap must refuse them). */
+/*
+ * swapped_in_folios - folios mapped at a VA the hints say was swapped out:
+ * brought back by a fault or GUP, so (most likely) still in the swap cache,
+ * where try_to_unmap() meets a pinned exclusive page without
+ * folio_maybe_dma_pinned()'s early refusal of a folio not yet in it.
+ */
+std::vector<FolioId> swapped_in_folios(const StateView &v)
+{
+	std::vector<FolioId> out;
+	for (const auto &[p, va] : v.hints().swapped) {
+		const ProcView *pv = v.snapshot().proc(p);
+		if (!pv || pv->exited)
+			continue;
+		if (auto it = pv->ptes.find(va); it != pv->ptes.end())
+			out.push_back(it->second.folio);
+	}
+	return out;
+}
+
+/*
+ * build_swapout - a mapped anon folio; pinned ones preferred (try_to_unmap
+ * must refuse them), above all pinned ones that came back from swap.
+ */
 std::optional<Op> build_swapout(const StateView &v, Rng &rng)
 {
-	std::vector<FolioId> mapped, pinned;
+	std::vector<FolioId> mapped, pinned, pinned_swapcache;
 	for (FolioId f : v.live_folios()) {
 		const FolioView *fv = v.snapshot().folio(f);
 		if (!fv || !fv->anon || fv->mapcount == 0)
@@ -602,9 +682,39 @@ std::optional<Op> build_swapout(const StateView &v, Rng &rng)
 	}
 	if (mapped.empty())
 		return std::nullopt;
+	for (FolioId f : swapped_in_folios(v)) {
+		const FolioView *fv = v.snapshot().folio(f);
+		if (fv && fv->maybe_pinned)
+			pinned_swapcache.push_back(f);
+	}
 	Op op = make_op(OpKind::swapout);
-	op.folio = !pinned.empty() && rng.chance(40) ? rng.pick(pinned) : rng.pick(mapped);
+	switch (rng.weighted({pinned_swapcache.empty() ? 0u : 8u, pinned.empty() ? 0u : 3u, 4})) {
+	case 0:
+		op.folio = rng.pick(pinned_swapcache);
+		break;
+	case 1:
+		op.folio = rng.pick(pinned);
+		break;
+	default:
+		op.folio = rng.pick(mapped);
+		break;
+	}
 	return op;
+}
+
+/*
+ * boost_swapout - a pinned folio back from swap is where try_to_unmap()
+ * must refuse for the pin (folio_try_share_anon_rmap_pte()): while one
+ * exists, swap out four times as often.
+ */
+unsigned boost_swapout(const StateView &v)
+{
+	for (FolioId f : swapped_in_folios(v)) {
+		const FolioView *fv = v.snapshot().folio(f);
+		if (fv && fv->maybe_pinned)
+			return 4;
+	}
+	return 1;
 }
 
 /* build_reclaim - memory pressure: frees the clean lazyfree folios MADV_FREE left. */
@@ -653,7 +763,7 @@ const std::vector<OpGenerator> &op_generators()
 		{"fault", OpKind::fault_anon, 20, true, build_fault},
 		{"fault_pmd", OpKind::fault_anon, 8, true, build_fault_pmd},
 		{"read", OpKind::read, 2, true, build_read},
-		{"write", OpKind::write, 16, true, build_write},
+		{"write", OpKind::write, 16, true, build_write, boost_write},
 		{"fork", OpKind::fork, 8, true, build_fork},
 		{"munmap", OpKind::munmap, 14, true, build_munmap},
 		{"pin", OpKind::pin, 10, true, build_pin},
@@ -669,7 +779,7 @@ const std::vector<OpGenerator> &op_generators()
 		{"madv_free", OpKind::madv_free, 6, true, build_madv_free},
 		{"mremap", OpKind::mremap, 6, true, build_mremap},
 		{"mprotect", OpKind::mprotect, 6, true, build_mprotect},
-		{"swapout", OpKind::swapout, 5, true, build_swapout},
+		{"swapout", OpKind::swapout, 5, true, build_swapout, boost_swapout},
 		{"swapin", OpKind::swapin, 5, true, build_swapin},
 		{"reclaim", OpKind::reclaim, 3, true, build_reclaim},
 	};
@@ -762,7 +872,7 @@ Op generate_op(const StateView &v, const ReferenceModel &ref, const OpAlphabet &
 	const std::vector<OpGenerator> &gens = op_generators();
 	std::vector<unsigned> w(gens.size());
 	for (size_t i = 0; i < gens.size(); i++)
-		w[i] = alphabet.weight(i);
+		w[i] = alphabet.weight(i) * (gens[i].boost && alphabet.weight(i) ? gens[i].boost(v) : 1);
 
 	for (int attempt = 0; attempt < kMaxCandidates; attempt++) {
 		if (std::all_of(w.begin(), w.end(), [](unsigned x) { return x == 0; }))

@@ -41,6 +41,12 @@ struct OpGenerator {
 	 * split). The candidate may still be illegal; check() filters it.
 	 */
 	std::optional<Op> (*build)(const StateView &v, Rng &rng);
+	/*
+	 * boost - if set, a factor (>= 1) on the weight in this state: for a
+	 * rare state a statement of this kind turns into a bug trigger (a
+	 * pinned folio back from swap, for swapout).
+	 */
+	unsigned (*boost)(const StateView &v) = nullptr;
 };
 
 /* The whole alphabet, in a fixed order. */

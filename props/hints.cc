@@ -45,7 +45,7 @@ void GenHints::note(const Op &op, const Snapshot *before)
 {
 	switch (op.kind) {
 	case OpKind::file_create:
-		files[op.file] = op.pages;
+		files[op.file] = FileHint{op.pages, op.order};
 		break;
 	case OpKind::swapout:
 		if (before)

@@ -21,8 +21,14 @@
 
 namespace fc::props {
 
+/* A page-cache file as `file NAME pages=N order=K` created it. */
+struct FileHint {
+	uint64_t pages = 0;
+	unsigned order = 0;   /* every folio of the file has this order */
+};
+
 struct GenHints {
-	std::map<std::string, uint64_t> files;       /* name -> pages */
+	std::map<std::string, FileHint> files;       /* name -> size and folio order */
 	std::set<std::pair<ProcId, Va>> swapped;     /* (process, VA) holding a swap entry */
 
 	/*

@@ -6,15 +6,22 @@
 
 #include "model/check/runner.h"
 
-
 namespace fc::props {
+
+std::string_view mutant_needs(Mutant m)
+{
+	for (const MutantInfo &mi : mutant_catalogue())
+		if (mi.mutant == m)
+			return mi.needs;
+	return "";
+}
 
 Config apply_mutant_needs(const Config &cfg)
 {
-	for (const MutantInfo &m : mutant_catalogue())
-		if (m.mutant == cfg.mutant && !m.needs.empty())
-			return parse_trace("config " + std::string(m.needs)).config.apply(cfg);
-	return cfg;
+	std::string_view needs = mutant_needs(cfg.mutant);
+	if (needs.empty())
+		return cfg;
+	return parse_trace("config " + std::string(needs)).config.apply(cfg);
 }
 
 bool fails_without_mutant(const Trace &t, const Config &base)

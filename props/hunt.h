@@ -30,6 +30,9 @@ struct HuntResult {
 /* apply_mutant_needs - @cfg with the config its mutant needs (MutantInfo::needs). */
 Config apply_mutant_needs(const Config &cfg);
 
+/* mutant_needs - the catalogue's `needs` of @m ("arch=no_gather"), or "". */
+std::string_view mutant_needs(Mutant m);
+
 /*
  * fails_without_mutant - does @t fail with its `config mutant=` removed?
  * @base is the configuration its config lines apply to.

@@ -8,6 +8,7 @@
 #include "model/check/runner.h"
 #include "model/reference/reference_model.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -102,9 +103,15 @@ std::vector<Op> simplifications(const Op &op)
 			if (p >= 1 && p < op.pages) {
 				Op s = op;
 				s.pages = p;
+				s.at = std::min(s.at, p - 1); /* the faulting page stays in the range */
 				out.push_back(s);
 			}
 		}
+	}
+	if (op.kind == OpKind::fault_file && op.is_private) {
+		Op s = op;
+		s.is_private = false;
+		out.push_back(s);
 	}
 	if (op.kind == OpKind::fault_anon && !op.pmd && op.order > 0) {
 		for (unsigned k = 0; k < op.order; k++) {
@@ -127,15 +134,19 @@ std::vector<Op> simplifications(const Op &op)
 
 class Minimizer {
 public:
-	Minimizer(const Config &base, const Verdict &target, double seconds)
-		: base_(base), target_(target),
+	Minimizer(const Config &base, const Verdict &target, double seconds,
+		  const volatile std::sig_atomic_t *stop)
+		: base_(base), target_(target), stop_(stop),
 		  deadline_(std::chrono::steady_clock::now() +
 			    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
 				    std::chrono::duration<double>(seconds)))
 	{
 	}
 
-	bool out_of_time() const { return std::chrono::steady_clock::now() >= deadline_; }
+	bool out_of_time() const
+	{
+		return (stop_ && *stop_) || std::chrono::steady_clock::now() >= deadline_;
+	}
 
 	/* Run @t: if it fails like the target, cut it after the failing step and keep it. */
 	bool try_candidate(const Trace &t)
@@ -212,6 +223,7 @@ public:
 private:
 	Config base_;
 	Verdict target_;
+	const volatile std::sig_atomic_t *stop_;
 	std::chrono::steady_clock::time_point deadline_;
 	Trace best_;
 	Verdict verdict_;
@@ -220,13 +232,14 @@ private:
 
 } // namespace
 
-MinimizeResult minimize_trace(const Trace &t, const Config &base, double seconds)
+MinimizeResult minimize_trace(const Trace &t, const Config &base, double seconds,
+			      const volatile std::sig_atomic_t *stop)
 {
 	TraceRun first = run_trace(t, base);
 	Verdict target = verdict_of(first);
 	if (!target.failed())
 		return {t, target, 1};
-	Minimizer m(base, target, seconds);
+	Minimizer m(base, target, seconds, stop);
 	MinimizeResult r = m.run(t);
 	r.runs++;
 	return r;

@@ -17,6 +17,7 @@
 #include "model/trace.h"
 #include "props/verdict.h"
 
+#include <csignal>
 #include <cstdint>
 
 namespace fc::props {
@@ -30,8 +31,11 @@ struct MinimizeResult {
 /*
  * minimize_trace - the smallest trace found within @seconds that fails like
  * @t does. @base is the configuration @t's config lines apply to. If @t does
- * not fail at all, it is returned unchanged with its verdict.
+ * not fail at all, it is returned unchanged with its verdict. If @stop is
+ * set and becomes non-zero (a signal handler), the best trace so far is
+ * returned at once.
  */
-MinimizeResult minimize_trace(const Trace &t, const Config &base, double seconds);
+MinimizeResult minimize_trace(const Trace &t, const Config &base, double seconds,
+			      const volatile std::sig_atomic_t *stop = nullptr);
 
 } // namespace fc::props

@@ -19,8 +19,12 @@ constexpr const char *kEventNames[kNrEvents] = {
 	"pte_large_fault", "pmd_fault",      "pmd_split",      "partial_unmap",
 	"noncontiguous",   "range_end_before", "range_end_on", "range_end_after",
 	"pinned_fork",     "fork_copy",      "cow_copy",       "large_cow_copy",
-	"large_cow_reuse", "unshare",        "write_both_sides", "folio_split",
-	"split_refused",   "deferred_queue", "folio_freed",
+	"large_cow_reuse", "pmd_cow_reuse",  "large_pte_cow_reuse", "unshare",
+	"write_both_sides", "folio_split",   "split_refused",  "deferred_queue",
+	"folio_freed",
+	"file_large_map",  "fault_mid_folio", "prefault_old",  "file_cow_anon",
+	"lazyfree_large",  "madv_free_partial", "lazyfree_reclaimed", "mremap_noncontig",
+	"mprotect_partial", "swapped_out",   "swapout_pinned", "swapin",
 };
 
 constexpr const char *kOpNames[] = {
@@ -127,12 +131,82 @@ void classify_range_end(const ProcView &pv, Va at, Va end, Va pmd_pages, const S
 		ev.insert(Event::range_end_after);
 }
 
+/*
+ * partly_covers - does [va, va + n) cover some but not all of the pages of a
+ * large folio that @pv maps there (a PTE run shorter than the folio, or part
+ * of a PMD)? What makes MADV_FREE split and mprotect break a batch.
+ */
+bool partly_covers(const ProcView &pv, Va va, uint64_t n, Va pmd_pages, const Snapshot &s)
+{
+	std::map<FolioId, uint64_t> covered;
+	for (Va a = va; a < va + n; a++) {
+		auto m = mapping_at(pv, a, pmd_pages);
+		if (m && is_large(s, m->folio))
+			covered[m->folio]++;
+	}
+	for (const auto &[f, pages] : covered)
+		if (pages < s.folio(f)->nr_pages())
+			return true;
+	return false;
+}
+
+/* Is any page of [va, va + n) of @pv mapped by a non-anon folio before, an anon one after? */
+bool cow_into_anon(const ProcView &pb, const ProcView &pa, Va va, uint64_t n, Va pmd_pages,
+		   const Snapshot &before, const Snapshot &after)
+{
+	for (Va a = va; a < va + n; a++) {
+		auto mb = mapping_at(pb, a, pmd_pages);
+		auto ma = mapping_at(pa, a, pmd_pages);
+		const FolioView *fb = mb ? before.folio(mb->folio) : nullptr;
+		const FolioView *fa = ma ? after.folio(ma->folio) : nullptr;
+		if (fb && fa && !fb->anon && fa->anon)
+			return true;
+	}
+	return false;
+}
+
+/* The file fault's events, read from the PTEs it made (@pa: the process after). */
+void classify_fault_file(const Op &op, const ProcView &pa, const Snapshot &after, Va pmd_pages,
+			 std::set<Event> &ev)
+{
+	for (Va a = op.va; a < op.va + op.pages; a++) {
+		auto it = pa.ptes.find(a);
+		if (it == pa.ptes.end())
+			continue;
+		if (!it->second.young)
+			ev.insert(Event::prefault_old);
+		const FolioView *f = after.folio(it->second.folio);
+		if (!f || f->anon || f->order == 0 || a == op.va || a % pmd_pages == 0)
+			continue;
+		auto prev = pa.ptes.find(a - 1);
+		if (prev == pa.ptes.end() || prev->second.folio != it->second.folio ||
+		    prev->second.page + 1 != it->second.page)
+			continue;
+		/* a and a - 1 are one set_pte_range() run of a large file folio */
+		ev.insert(Event::file_large_map);
+		if (a == op.va + op.at)
+			ev.insert(Event::fault_mid_folio);
+	}
+}
+
 } // namespace
 
 std::string_view event_name(Event e)
 {
 	size_t i = static_cast<size_t>(e);
 	return i < kNrEvents ? kEventNames[i] : "?";
+}
+
+void GenStats::count_step(const Op &op, const std::vector<Event> &ev, const Snapshot &before,
+			  const Snapshot &after)
+{
+	ops++;
+	ops_by_kind[static_cast<size_t>(op.kind)]++;
+	for (Event e : ev)
+		events[static_cast<size_t>(e)]++;
+	if (op.kind == OpKind::fault_anon && after.folios.size() > before.folios.size() &&
+	    op.order < fault_orders.size())
+		fault_orders[op.order]++;
 }
 
 void GenStats::merge(const GenStats &o)
@@ -143,6 +217,8 @@ void GenStats::merge(const GenStats &o)
 		ops_by_kind[i] += o.ops_by_kind[i];
 	for (size_t i = 0; i < kNrEvents; i++)
 		events[i] += o.events[i];
+	for (size_t i = 0; i < fault_orders.size(); i++)
+		fault_orders[i] += o.fault_orders[i];
 }
 
 std::string GenStats::format() const
@@ -154,15 +230,22 @@ std::string GenStats::format() const
 	s += line;
 	s += "events (steps that showed them):\n";
 	for (size_t i = 0; i < kNrEvents; i++) {
-		snprintf(line, sizeof(line), "  %-18s %10llu\n", kEventNames[i],
-			 (unsigned long long)events[i]);
+		snprintf(line, sizeof(line), "  %-19s %10llu%s\n", kEventNames[i],
+			 (unsigned long long)events[i], events[i] ? "" : "  (never)");
 		s += line;
 	}
-	s += "operations:\n";
+	s += "anon folios faulted by order:";
+	for (size_t i = 0; i < fault_orders.size(); i++) {
+		if (!fault_orders[i])
+			continue;
+		snprintf(line, sizeof(line), " %zu:%llu", i, (unsigned long long)fault_orders[i]);
+		s += line;
+	}
+	s += "\noperations:\n";
 	for (size_t i = 0; i < std::size(kOpNames); i++) {
 		if (!ops_by_kind[i])
 			continue;
-		snprintf(line, sizeof(line), "  %-18s %10llu\n", kOpNames[i],
+		snprintf(line, sizeof(line), "  %-19s %10llu\n", kOpNames[i],
 			 (unsigned long long)ops_by_kind[i]);
 		s += line;
 	}
@@ -230,14 +313,26 @@ std::vector<Event> StepClassifier::classify(const Op &op, const Snapshot &before
 			if (!write_fault || mb->writable)
 				continue;
 			if (ma->folio == mb->folio && ma->page == mb->page && ma->writable) {
-				if (large)
+				/*
+				 * v6.12 reuses a large folio only through a PMD
+				 * (do_huge_pmd_wp_page(): head AnonExclusive or
+				 * refcount 1) or a PTE whose page is AnonExclusive
+				 * (do_wp_page(); wp_can_reuse_anon_folio() says no
+				 * to every large folio).
+				 */
+				if (large) {
 					ev.insert(Event::large_cow_reuse);
+					ev.insert(mb->pmd ? Event::pmd_cow_reuse
+							  : Event::large_pte_cow_reuse);
+				}
 			} else if (ma->folio != mb->folio) {
 				ev.insert(Event::cow_copy);
 				if (large)
 					ev.insert(Event::large_cow_copy);
 			}
 		}
+		if (cow_into_anon(*pb, *pa, op.va, n, pmd_pages, before, after))
+			ev.insert(Event::file_cow_anon);
 		if (op.kind == OpKind::write) {
 			auto mb = mapping_at(*pb, op.va, pmd_pages);
 			for (SharedPage &sp : shared_) {
@@ -254,12 +349,30 @@ std::vector<Event> StepClassifier::classify(const Op &op, const Snapshot &before
 		}
 		break;
 	}
+	case OpKind::madv_free:
+	case OpKind::mprotect:
+		if (pb && partly_covers(*pb, op.va, op.pages, pmd_pages, before))
+			ev.insert(op.kind == OpKind::madv_free ? Event::madv_free_partial
+							       : Event::mprotect_partial);
+		[[fallthrough]];
 	case OpKind::get:
 	case OpKind::munmap:
+	case OpKind::mremap:
 		if (pb) {
 			classify_range_end(*pb, op.va, op.va + op.pages, pmd_pages, before, ev);
 			classify_range_end(*pb, op.va + op.pages - 1, op.va + op.pages, pmd_pages,
 					   before, ev);
+		}
+		break;
+	case OpKind::fault_file:
+		if (pa)
+			classify_fault_file(op, *pa, after, pmd_pages, ev);
+		break;
+	case OpKind::swapout:
+		if (const FolioView *f = before.folio(op.folio); f && f->maybe_pinned) {
+			const FolioView *fa = after.folio(op.folio);
+			if (fa && !fa->freed && fa->mapcount > 0)
+				ev.insert(Event::swapout_pinned);
 		}
 		break;
 	case OpKind::split:
@@ -287,9 +400,25 @@ std::vector<Event> StepClassifier::classify(const Op &op, const Snapshot &before
 	}
 	{
 		auto nb = noncontiguous_set(before, fb), na = noncontiguous_set(after, fa);
-		for (const auto &key : na)
-			if (!nb.count(key))
-				ev.insert(Event::noncontiguous);
+		for (const auto &key : na) {
+			if (nb.count(key))
+				continue;
+			ev.insert(Event::noncontiguous);
+			if (op.kind == OpKind::mremap)
+				ev.insert(Event::mremap_noncontig);
+		}
+	}
+	/* swap entries made and faulted back in, whichever operation did it */
+	for (const ProcView &pv : before.procs) {
+		const ProcView *pva = alive_proc(after, pv.id);
+		if (pv.exited || !pva)
+			continue;
+		for (const auto &[va, e] : pva->swap)
+			if (!pv.swap.count(va))
+				ev.insert(Event::swapped_out);
+		for (const auto &[va, e] : pv.swap)
+			if (!pva->swap.count(va) && mapping_at(*pva, va, pmd_pages))
+				ev.insert(Event::swapin);
 	}
 	for (const ProcView &pv : before.procs) {
 		const ProcView *pva = alive_proc(after, pv.id);
@@ -317,6 +446,11 @@ std::vector<Event> StepClassifier::classify(const Op &op, const Snapshot &before
 			ev.insert(Event::deferred_queue);
 		if (!f.freed && f.order > 0 && fa->order == 0)
 			ev.insert(Event::folio_split);
+		if (op.kind == OpKind::madv_free && f.order > 0 && fa->order == f.order &&
+		    !f.lazyfree && fa->lazyfree)
+			ev.insert(Event::lazyfree_large);
+		if (op.kind == OpKind::reclaim && f.lazyfree && !f.freed && fa->freed)
+			ev.insert(Event::lazyfree_reclaimed);
 	}
 	for (size_t i = before.folios.size(); i < after.folios.size(); i++)
 		if (after.folios[i].queued)

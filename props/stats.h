@@ -24,7 +24,7 @@ enum class Event : uint8_t {
 	pmd_split,          /* a PMD mapping became PTEs (split_pmd, partial zap, COW, fork) */
 	partial_unmap,      /* a zap left a large folio partly mapped in that process */
 	noncontiguous,      /* a step left a large folio mapped by runs that do not join */
-	range_end_before,   /* munmap/pin/get range ending one page before a folio boundary */
+	range_end_before,   /* munmap/madv_free/mprotect/mremap/pin/get range ending one page before a folio boundary */
 	range_end_on,       /*                         ... on a folio boundary */
 	range_end_after,    /*                         ... one page after a folio boundary */
 	pinned_fork,        /* fork of a process mapping a maybe-pinned folio */
@@ -32,15 +32,37 @@ enum class Event : uint8_t {
 	cow_copy,           /* write fault copied */
 	large_cow_copy,     /* ... a page of a large folio */
 	large_cow_reuse,    /* write fault on a read-only page of a large folio that reused it */
+	pmd_cow_reuse,      /* ... through a read-only PMD (do_huge_pmd_wp_page()) */
+	large_pte_cow_reuse,/* ... through a read-only AnonExclusive PTE (do_wp_page()) */
 	unshare,            /* pin of a page that was not AnonExclusive */
 	write_both_sides,   /* after a fork, parent and child both wrote the same shared page */
 	folio_split,        /* split/shrink turned a large folio into order-0 folios */
 	split_refused,      /* split failed (pins, references, order 0) */
 	deferred_queue,     /* a folio went onto the deferred split queue */
 	folio_freed,        /* a folio's last reference dropped */
+	/* issue 6: page cache, MADV_FREE, reclaim, mremap, mprotect, swap */
+	file_large_map,     /* fault-around mapped a run of several pages of a large file folio */
+	fault_mid_folio,    /* ... and the faulting page was inside such a run, not its first page */
+	prefault_old,       /* fault-around mapped prefaulted PTEs old (prefault=old) */
+	file_cow_anon,      /* write to a private file page replaced it by an anon folio */
+	lazyfree_large,     /* MADV_FREE made a large folio lazyfree without splitting it */
+	madv_free_partial,  /* MADV_FREE range covered a large folio's mapping only in part */
+	lazyfree_reclaimed, /* reclaim discarded a lazyfree folio */
+	mremap_noncontig,   /* mremap left a large folio mapped by runs that do not join */
+	mprotect_partial,   /* mprotect range covered a large folio's mapping only in part */
+	swapped_out,        /* a swapout turned mappings into swap entries */
+	swapout_pinned,     /* swapout of a maybe-pinned folio left it mapped (refused) */
+	swapin,             /* a swap entry was faulted back in (swapin, access or GUP) */
 	count_
 };
 inline constexpr size_t kNrEvents = static_cast<size_t>(Event::count_);
+
+/*
+ * The four cases issue 3 names: a campaign long enough to matter that never
+ * produced one of them has generators that drifted away from the bugs.
+ */
+inline constexpr Event kKeyEvents[] = {Event::pmd_split, Event::partial_unmap,
+				       Event::pinned_fork, Event::large_cow_reuse};
 
 std::string_view event_name(Event e);
 
@@ -53,8 +75,26 @@ struct GenStats {
 	uint64_t ops = 0;
 	std::array<uint64_t, 32> ops_by_kind{};   /* indexed by OpKind */
 	std::array<uint64_t, kNrEvents> events{};
+	/* anon folios faulted, by order (PMD-mapped ones at pmd_order) */
+	std::array<uint64_t, 32> fault_orders{};
 
 	uint64_t count(Event e) const { return events[static_cast<size_t>(e)]; }
+	/*
+	 * count_step - count step @op (of a test case), which showed @ev and
+	 * went from @before to @after.
+	 */
+	void count_step(const Op &op, const std::vector<Event> &ev, const Snapshot &before,
+			const Snapshot &after);
+	/* The events of @want that never occurred. */
+	template <typename Events>
+	std::vector<Event> missing(const Events &want) const
+	{
+		std::vector<Event> out;
+		for (Event e : want)
+			if (!count(e))
+				out.push_back(e);
+		return out;
+	}
 	void merge(const GenStats &o);
 	/* Multi-line table: one `event count` line per Event, then the ops by kind. */
 	std::string format() const;
