@@ -34,7 +34,7 @@ struct ExploreFlags {
 	uint64_t max_mem_mib = 0;
 	double seconds = 0;
 	std::string symmetry = "full";
-	std::string ops = "all";
+	std::string ops = "anon";
 	std::string out = "explore-counterexample.trace";
 	double progress = 5;
 	bool skip_visible_points = false;
@@ -61,6 +61,7 @@ std::string scope_line(const Config &cfg, const ExploreOptions &o)
 	const Scope &sc = cfg.scope;
 	std::ostringstream s;
 	s << "scope: variant=" << variant_name(cfg.variant) << " arch=" << arch_name(cfg.arch)
+	  << " prefault=" << prefault_name(cfg.prefault)
 	  << " mutant=" << mutant_name(cfg.mutant) << " pmd_order=" << sc.pmd_order
 	  << " max_order=" << sc.max_order << " procs=" << sc.max_procs
 	  << " space=" << sc.space_pages() << " depth=" << o.depth
@@ -157,7 +158,9 @@ void run_explore(const ExploreFlags &f)
 	auto fam = explore::parse_families(f.ops);
 	if (!fam) {
 		std::cerr << "--ops: error: unknown family in '" << f.ops
-			  << "' (fault,read,write,fork,munmap,pin,unpin,get,put,split_pmd,split,shrink,exit or all)\n";
+			  << "' (fault,read,write,fork,munmap,pin,unpin,get,put,split_pmd,split,shrink,exit; "
+			     "file,fault_file,mprotect,mremap,swapout,swapin,madv_free,reclaim; "
+			     "anon: the first thirteen; all)\n";
 		throw ExitStatus{2};
 	}
 	o.families = *fam;
@@ -211,7 +214,9 @@ void setup_explore(CLI::App &app)
 	cmd->add_option("--seconds", flags.seconds, "Stop after this many seconds (0: no bound)");
 	cmd->add_option("--symmetry", flags.symmetry, "State symmetry reduction: none, procs, full")
 		->capture_default_str();
-	cmd->add_option("--ops", flags.ops, "Alphabet families, comma-separated, or all")
+	cmd->add_option("--ops", flags.ops,
+			"Alphabet families, comma-separated: anon (the default alphabet), all, "
+			"or names (e.g. anon,swapout,swapin)")
 		->capture_default_str();
 	cmd->add_option("--out", flags.out, "Where to write a counterexample trace")->capture_default_str();
 	cmd->add_option("--progress", flags.progress, "Seconds between progress lines")->capture_default_str();
@@ -238,6 +243,7 @@ MutantHunt hunt_mutant(const Config &cfg, double budget_seconds, uint64_t seed)
 	for (const MutantInfo &m : mutant_catalogue())
 		if (m.mutant == cfg.mutant && !m.needs.empty())
 			o.cfg = parse_trace("config " + std::string(m.needs)).config.apply(o.cfg);
+	o.families = explore::mutant_families(cfg.mutant);
 	o.seconds = budget_seconds;
 	o.threads = std::max(1u, std::thread::hardware_concurrency());
 
@@ -246,8 +252,7 @@ MutantHunt hunt_mutant(const Config &cfg, double budget_seconds, uint64_t seed)
 	h.tests = r.distinct;
 	h.seconds = r.seconds;
 	if (!r.counterexample) {
-		h.note = r.coverage() + " (the alphabet has no file, swap, madv_free, mprotect or "
-				       "mremap statements: docs/explore.md)";
+		h.note = r.coverage() + " (alphabet " + explore::format_families(o.families) + ")";
 		return h;
 	}
 	const Counterexample &cex = *r.counterexample;

@@ -37,15 +37,29 @@
  * or is the whole space), which the canonical form relies on.
  *
  * Families can be left out (`--ops`), e.g. `read`, which changes no
- * accounting in docs/semantics.md and only costs time.
+ * accounting in docs/semantics.md and only costs time. These are the
+ * default ("anon") alphabet. The issue-6 families are opt-in (`--ops all`
+ * or by name), because the models keep the state they change outside the
+ * Snapshot:
  *
- * Left out on purpose: `file`/`fault ... file=`, `mprotect`, `mremap`,
- * `swapout`/`swapin` (and `madv_free`). The models keep their state (VMA
- * attributes, page cache, swap entries and swap cache) outside the Snapshot,
- * so a canonical form built from Snapshots could merge states that differ
- * there; with these statements absent that state never leaves its initial
- * value and the form is sound. mremap would also break block symmetry
- * (a folio could straddle blocks).
+ *   file a pages=F order=K      fam_file: F = min(4, S) pages, K = 0..min(1,
+ *                               largest PTE order); legal once (one file)
+ *   fault P VA file=a index=I pages=N [private] [at=VA+A]
+ *                               fam_fault_file: every range of pin, every
+ *                               index I with I + N <= F, every faulting page
+ *                               A < N, shared and private
+ *   mprotect P VA pages=N ro|rw fam_mprotect: every range of munmap
+ *   mremap P VA pages=N to=VA2  fam_mremap: every range of pin, every VA2
+ *                               with VA2 + N <= S (check() refuses overlaps)
+ *   madv_free P VA pages=N      fam_madv_free: every range of munmap
+ *   swapin P VA                 fam_swapin: every VA
+ * and once per state:
+ *   swapout F                   fam_swapout: every live anon folio
+ *   reclaim                     fam_reclaim
+ *
+ * They change VMA attributes, the page cache, the swap cache and the
+ * MADV_FREE clean bits, none of which a Snapshot shows; the canonical form
+ * keys states reached through them by their whole path (history.h).
  */
 #pragma once
 
@@ -75,10 +89,28 @@ enum OpFamily : uint32_t {
 	fam_split = 1u << 10,
 	fam_shrink = 1u << 11,
 	fam_exit = 1u << 12,
-	fam_all = (1u << 13) - 1,
+	/* the default alphabet: statements whose effects a Snapshot shows */
+	fam_anon = (1u << 13) - 1,
+	/* issue 6, opt-in */
+	fam_file = 1u << 13,
+	fam_fault_file = 1u << 14,
+	fam_mprotect = 1u << 15,
+	fam_mremap = 1u << 16,
+	fam_swapout = 1u << 17,
+	fam_swapin = 1u << 18,
+	fam_madv_free = 1u << 19,
+	fam_reclaim = 1u << 20,
+	fam_all = (1u << 21) - 1,
 };
 
-/* "fault,read,..." <-> bits; parse_families() returns nullopt on an unknown name. */
+/* The one file of the alphabet, and its size in pages for @cfg. */
+inline constexpr std::string_view kExploreFile = "a";
+uint64_t explore_file_pages(const Config &cfg);
+
+/*
+ * "fault,read,..." <-> bits; "anon" is the default alphabet, "all" every
+ * family. parse_families() returns nullopt on an unknown name.
+ */
 std::optional<uint32_t> parse_families(std::string_view list);
 std::string format_families(uint32_t families);
 
@@ -90,7 +122,7 @@ struct VaRange {
 
 class Alphabet {
 public:
-	Alphabet(const Config &cfg, uint32_t families = fam_all);
+	Alphabet(const Config &cfg, uint32_t families = fam_anon);
 
 	/*
 	 * candidates - every alphabet instance for the state @ref (the reference
@@ -107,6 +139,7 @@ public:
 
 private:
 	void process_candidates(const Snapshot &ref, ProcId p, std::vector<Op> &out) const;
+	void process_issue6_candidates(ProcId p, std::vector<Op> &out) const;
 
 	Config cfg_;
 	uint32_t families_;

@@ -8,11 +8,12 @@
  *   PROCS nr_live [nr_created]
  *   per live process, in renamed order:
  *     PROC has_pinned rss_anon rss_file, then per block in renamed order
- *     PMD va' name writable / PTE va' name page writable ..., then END
+ *     PMD va' name writable|young<<1 / PTE va' name page writable|young<<1 /
+ *     SWP va' slot' exclusive ..., then END (slots renamed by first appearance)
  *   PINS n, per pin: proc' n_pages (va' name page)*   (same for REFS)
  *   QUEUE n name*
  *   FOLIOS n, per name: order anon freed refcount mapcount entire
- *     nr_pages_mapped pincount maybe_pinned queued partially_mapped
+ *     nr_pages_mapped pincount maybe_pinned queued partially_mapped lazyfree
  *     (page_mapcount anon_exclusive)*
  */
 #include "explore/canonical.h"
@@ -36,6 +37,7 @@ enum Tag : uint32_t {
 	TAG_QUEUE,
 	TAG_FOLIOS,
 	TAG_KERNEL,
+	TAG_SWP,
 };
 
 /* The process of a handle whose process exited: all such are alike. */
@@ -95,22 +97,15 @@ uint64_t hash_words(const uint32_t *wd, size_t n)
 }
 
 /* One element of the symmetry group: how processes and blocks are renamed. */
-struct Canonicalizer::Renaming {
-	std::vector<ProcId> procs;              /* renamed position -> process id */
-	std::vector<uint32_t> proc_pos;         /* process id -> renamed position */
-	const std::vector<unsigned> *blocks;    /* renamed block -> actual block */
-	std::vector<unsigned> block_pos;        /* actual block -> renamed block */
-	Va block_pages;
+inline Va Canonicalizer::Renaming::va(Va actual) const
+{
+	return block_pos[actual / block_pages] * block_pages + actual % block_pages;
+}
 
-	Va va(Va actual) const
-	{
-		return block_pos[actual / block_pages] * block_pages + actual % block_pages;
-	}
-	uint32_t proc(ProcId p) const
-	{
-		return p < proc_pos.size() ? proc_pos[p] : kDeadProc;
-	}
-};
+inline uint32_t Canonicalizer::Renaming::proc(ProcId p) const
+{
+	return p < proc_pos.size() ? proc_pos[p] : kDeadProc;
+}
 
 Canonicalizer::Canonicalizer(const Config &cfg, CanonicalOptions opts)
 	: cfg_(cfg), opts_(opts)
@@ -139,10 +134,38 @@ size_t Canonicalizer::max_group_size() const
 	return procs * block_perms_.size();
 }
 
-void Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector<uint32_t> &out)
+/*
+ * prefix_order - compare what @out holds so far with @best: -1 if it is
+ * already less (whatever follows), 1 if already greater, 0 if undecided.
+ */
+static int prefix_order(const std::vector<uint32_t> &out, const std::vector<uint32_t> &best)
+{
+	size_t n = std::min(out.size(), best.size());
+	for (size_t i = 0; i < n; i++)
+		if (out[i] != best[i])
+			return out[i] < best[i] ? -1 : 1;
+	return out.size() > best.size() ? 1 : 0;
+}
+
+/*
+ * encode_one - append the encoding of @s under @r to @out. With @bound (the
+ * least encoding so far, @out empty on entry), give up and return false as
+ * soon as the page tables show the result would be greater: the other
+ * renamings of a state mostly lose there, and the rest is the costly part.
+ */
+bool Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector<uint32_t> &out,
+			       const std::vector<uint32_t> *bound)
 {
 	name_of_.assign(s.folios.size() + 1, 0);
 	folio_of_.clear();
+	slots_.clear();
+	auto slot_name = [&](uint64_t slot) -> uint32_t {
+		for (size_t i = 0; i < slots_.size(); i++)
+			if (slots_[i] == slot)
+				return static_cast<uint32_t>(i + 1);
+		slots_.push_back(slot);
+		return static_cast<uint32_t>(slots_.size());
+	};
 	auto name = [&](FolioId f) -> uint32_t {
 		if (f >= name_of_.size())
 			return kUnnamed - 1; /* dangling: keep distinct from every name */
@@ -158,7 +181,8 @@ void Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 	out.push_back(w(r.procs.size()));
 	if (opts_.count_exited)
 		out.push_back(w(s.procs.size()));
-	std::vector<bool> has_pinned(s.procs.size(), false);
+	std::vector<uint8_t> &has_pinned = has_pinned_;
+	has_pinned.assign(s.procs.size(), 0);
 	for (const HandleView &h : s.pins)
 		if (h.proc < has_pinned.size())
 			has_pinned[h.proc] = true;
@@ -180,31 +204,47 @@ void Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 				out.push_back(TAG_PMD);
 				out.push_back(w(r.va(it->first)));
 				out.push_back(name(it->second.folio));
-				out.push_back(it->second.writable);
+				out.push_back(it->second.writable | it->second.young << 1);
 			}
 			for (auto it = pv.ptes.lower_bound(lo); it != pv.ptes.end() && it->first < hi; ++it) {
 				out.push_back(TAG_PTE);
 				out.push_back(w(r.va(it->first)));
 				out.push_back(name(it->second.folio));
 				out.push_back(it->second.page);
-				out.push_back(it->second.writable);
+				out.push_back(it->second.writable | it->second.young << 1);
+			}
+			for (auto it = pv.swap.lower_bound(lo); it != pv.swap.end() && it->first < hi; ++it) {
+				out.push_back(TAG_SWP);
+				out.push_back(w(r.va(it->first)));
+				out.push_back(slot_name(it->second.slot));
+				out.push_back(it->second.exclusive);
 			}
 		}
 		out.push_back(TAG_END);
+		if (bound) {
+			int ord = prefix_order(out, *bound);
+			if (ord > 0)
+				return false;
+			if (ord < 0)
+				bound = nullptr;
+		}
 	}
 
 	/*
 	 * Handles: sorted by what is known of them before naming the folios only
 	 * they hold, then those folios are named in that order.
 	 */
-	std::vector<std::pair<std::vector<uint32_t>, const HandleView *>> keyed;
+	auto &keyed = keyed_;
 	for (const auto *list : {&s.pins, &s.refs}) {
-		keyed.clear();
+		size_t nr = 0;
 		for (const HandleView &h : *list) {
 			if (h.released)
 				continue;
-			std::vector<uint32_t> key;
-			key.reserve(2 + 3 * h.pages.size());
+			if (keyed.size() <= nr)
+				keyed.emplace_back();
+			std::vector<uint32_t> &key = keyed[nr].first;
+			keyed[nr++].second = &h;
+			key.clear();
 			key.push_back(r.proc(h.proc));
 			key.push_back(w(h.pages.size()));
 			for (const HandleView::Page &pg : h.pages) {
@@ -213,13 +253,13 @@ void Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 				key.push_back(named ? name_of_[pg.folio] : kUnnamed);
 				key.push_back(pg.page);
 			}
-			keyed.emplace_back(std::move(key), &h);
 		}
-		std::stable_sort(keyed.begin(), keyed.end(),
+		std::stable_sort(keyed.begin(), keyed.begin() + nr,
 				 [](const auto &a, const auto &b) { return a.first < b.first; });
 		out.push_back(list == &s.pins ? TAG_PINS : TAG_REFS);
-		out.push_back(w(keyed.size()));
-		for (const auto &[key, h] : keyed) {
+		out.push_back(w(nr));
+		for (size_t k = 0; k < nr; k++) {
+			const auto &[key, h] = keyed[k];
 			out.push_back(key[0]);
 			out.push_back(key[1]);
 			for (const HandleView::Page &pg : h->pages) {
@@ -234,12 +274,13 @@ void Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 	 * Live folios nothing maps or holds (a leak, under a mutant): named in
 	 * the order of their own attributes.
 	 */
-	std::vector<std::pair<std::vector<uint32_t>, FolioId>> orphans;
+	auto &orphans = orphans_;
+	orphans.clear();
 	for (const FolioView &f : s.folios) {
 		if (f.freed || (f.id < name_of_.size() && name_of_[f.id]))
 			continue;
 		std::vector<uint32_t> key = {w(f.order), f.anon, w(f.refcount), w(f.mapcount),
-					     w(f.pincount), f.queued, f.partially_mapped};
+					     w(f.pincount), f.queued, f.partially_mapped, f.lazyfree};
 		for (size_t i = 0; i < f.anon_exclusive.size(); i++)
 			key.push_back(f.anon_exclusive[i]);
 		orphans.emplace_back(std::move(key), f.id);
@@ -261,6 +302,17 @@ void Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 			out.push_back(kUnnamed);
 			continue;
 		}
+		if (f->freed) {
+			/*
+			 * A freed folio still named (a use after free the
+			 * invariants report): only what the differential
+			 * comparison keeps of it, so that snapshots it finds
+			 * equal encode alike.
+			 */
+			out.push_back(kUnnamed - 2);
+			out.push_back(f->queued);
+			continue;
+		}
 		out.push_back(f->order);
 		out.push_back(f->anon);
 		out.push_back(f->freed);
@@ -272,11 +324,13 @@ void Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 		out.push_back(f->maybe_pinned);
 		out.push_back(f->queued);
 		out.push_back(f->partially_mapped);
+		out.push_back(f->lazyfree);
 		for (size_t i = 0; i < f->page_mapcount.size(); i++)
 			out.push_back(w(f->page_mapcount[i]));
 		for (size_t i = 0; i < f->anon_exclusive.size(); i++)
 			out.push_back(f->anon_exclusive[i]);
 	}
+	return true;
 }
 
 /*
@@ -287,7 +341,15 @@ void Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
  */
 void Canonicalizer::encode(const Snapshot &ref, const Snapshot &kernel, std::vector<uint32_t> &out)
 {
-	Renaming r;
+	encode_best(ref, kernel);
+	out = best_;
+}
+
+/* encode_best - the canonical form into best_. */
+void Canonicalizer::encode_best(const Snapshot &ref, const Snapshot &kernel)
+{
+	Renaming &r = renaming_;
+	r.procs.clear();
 	r.block_pages = cfg_.scope.pmd_pages();
 	for (const ProcView &pv : ref.procs)
 		if (!pv.exited)
@@ -303,7 +365,7 @@ void Canonicalizer::encode(const Snapshot &ref, const Snapshot &kernel, std::vec
 		r.block_pos[b] = b;
 	/* Equal snapshots (the usual case after a clean step) encode alike. */
 	bool with_kernel = false;
-	if (!(ref == kernel)) {
+	if (&ref != &kernel && !(ref == kernel)) {
 		cand_.clear();
 		encode_one(ref, r, cand_);
 		kernel_enc_.clear();
@@ -313,7 +375,8 @@ void Canonicalizer::encode(const Snapshot &ref, const Snapshot &kernel, std::vec
 
 	bool first = true;
 	best_.clear();
-	std::vector<ProcId> order = r.procs;
+	std::vector<ProcId> &order = order_;
+	order = r.procs;
 	do {
 		r.procs = order;
 		std::fill(r.proc_pos.begin(), r.proc_pos.end(), kDeadProc);
@@ -324,7 +387,8 @@ void Canonicalizer::encode(const Snapshot &ref, const Snapshot &kernel, std::vec
 			for (unsigned c = 0; c < nr_blocks_; c++)
 				r.block_pos[bperm[c]] = c;
 			cand_.clear();
-			encode_one(ref, r, cand_);
+			if (!encode_one(ref, r, cand_, first ? nullptr : &best_))
+				continue;
 			if (with_kernel) {
 				cand_.push_back(TAG_KERNEL);
 				encode_one(kernel, r, cand_);
@@ -335,14 +399,12 @@ void Canonicalizer::encode(const Snapshot &ref, const Snapshot &kernel, std::vec
 			}
 		}
 	} while (permute_procs && std::next_permutation(order.begin(), order.end()));
-	out = best_;
 }
 
 uint64_t Canonicalizer::fingerprint(const Snapshot &ref, const Snapshot &kernel)
 {
-	std::vector<uint32_t> enc;
-	encode(ref, kernel, enc);
-	return hash_words(enc.data(), enc.size());
+	encode_best(ref, kernel);
+	return hash_words(best_.data(), best_.size());
 }
 
 } // namespace fc::explore

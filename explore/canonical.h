@@ -7,14 +7,16 @@
  * explorer visit them once. The form therefore keeps everything the models'
  * futures depend on and drops only names:
  *
- *  - kept: every PTE and PMD of every live process (folio, page, writable),
+ *  - kept: every PTE and PMD of every live process (folio, page, writable,
+ *    young),
  *    per-process RSS and has_pinned (MMF_HAS_PINNED, which a Snapshot does
  *    not show: it is derived from the pin handles, released ones included,
  *    since a pin sets it on its process and nothing clears it), every live
  *    pin and reference (its process, and (va, folio, page) of every page),
  *    every observable count and flag of every live folio (refcount,
  *    mapcounts, per-page mapcount, nr_pages_mapped, pincount, maybe_pinned,
- *    AnonExclusive per page, queued, partially_mapped), the deferred split
+ *    AnonExclusive per page, queued, partially_mapped, lazyfree), every
+ *    swap entry (va, slot renamed by first appearance, exclusive), the deferred split
  *    queue in FIFO order, and the kernel model's snapshot too whenever it
  *    differs from the reference model's in any of these;
  *  - dropped: folio, pin and reference numbers (folios are renamed by first
@@ -33,6 +35,10 @@
  * renamings, so symmetric states get one form. Handles whose sort keys tie
  * only through still-unnamed folios keep their numbering order: that can
  * only split a symmetry class in two, never merge two distinct states.
+ *
+ * The form is sound only for states whose path ran no statement that
+ * changes state the Snapshot does not show (VMAs, page cache, swap cache,
+ * clean bits): history.h keys the other states by their path instead.
  */
 #pragma once
 
@@ -87,8 +93,19 @@ public:
 	size_t max_group_size() const;
 
 private:
-	struct Renaming;
-	void encode_one(const Snapshot &s, const Renaming &r, std::vector<uint32_t> &out);
+	struct Renaming {
+		std::vector<ProcId> procs;           /* renamed position -> process id */
+		std::vector<uint32_t> proc_pos;      /* process id -> renamed position */
+		const std::vector<unsigned> *blocks; /* renamed block -> actual block */
+		std::vector<unsigned> block_pos;     /* actual block -> renamed block */
+		Va block_pages;
+
+		Va va(Va actual) const;
+		uint32_t proc(ProcId p) const;
+	};
+	void encode_best(const Snapshot &ref, const Snapshot &kernel);
+	bool encode_one(const Snapshot &s, const Renaming &r, std::vector<uint32_t> &out,
+			const std::vector<uint32_t> *bound = nullptr);
 
 	Config cfg_;
 	CanonicalOptions opts_;
@@ -97,7 +114,13 @@ private:
 	/* scratch */
 	std::vector<uint32_t> name_of_;    /* folio id -> canonical name (0: none) */
 	std::vector<FolioId> folio_of_;    /* canonical name - 1 -> folio id */
+	std::vector<uint64_t> slots_;      /* canonical slot name - 1 -> swap slot */
 	std::vector<uint32_t> cand_, best_, kernel_enc_;
+	std::vector<uint8_t> has_pinned_;
+	Renaming renaming_;
+	std::vector<ProcId> order_;
+	std::vector<std::pair<std::vector<uint32_t>, const HandleView *>> keyed_;
+	std::vector<std::pair<std::vector<uint32_t>, FolioId>> orphans_;
 };
 
 /* hash_words - the 64-bit hash of a word sequence the fingerprints use. */

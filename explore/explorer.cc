@@ -5,6 +5,7 @@
 #include "explore/explorer.h"
 
 #include "explore/fingerprint_set.h"
+#include "explore/history.h"
 #include "explore/resource_usage.h"
 #include "explore/packed_op.h"
 #include "explore/state_tree.h"
@@ -33,6 +34,22 @@ Config default_explore_config()
 	return cfg;
 }
 
+uint32_t mutant_families(Mutant m)
+{
+	switch (m) {
+	case Mutant::swapout_ignores_pin:
+		return fam_anon | fam_swapout | fam_swapin;
+	case Mutant::file_rmap_once_per_batch:
+		return fam_anon | fam_file | fam_fault_file;
+	case Mutant::madv_free_skips_batch_check:
+		return fam_anon | fam_madv_free | fam_reclaim;
+	case Mutant::pte_range_young_once:
+		return fam_anon | fam_file | fam_fault_file;
+	default:
+		return fam_anon;
+	}
+}
+
 ConfigOverrides full_overrides(const Config &cfg)
 {
 	ConfigOverrides o;
@@ -43,6 +60,7 @@ ConfigOverrides full_overrides(const Config &cfg)
 	o.max_order = cfg.scope.max_order;
 	o.max_procs = cfg.scope.max_procs;
 	o.space = cfg.scope.space_pages();
+	o.prefault = cfg.prefault;
 	return o;
 }
 
@@ -201,6 +219,7 @@ Search::Search(const ExploreOptions &opts)
 void Search::expand_state(Worker &w, Chunk &c, size_t d, uint32_t i)
 {
 	const Runner &parent = w.cursor.go(d, i);
+	const PathKey key = w.cursor.key();
 	w.ops.clear();
 	alphabet_.candidates(parent.reference().snapshot(), w.ops);
 	for (const Op &op : w.ops) {
@@ -237,9 +256,12 @@ void Search::expand_state(Worker &w, Chunk &c, size_t d, uint32_t i)
 			}
 			return;
 		}
-		uint64_t fp = w.canon.fingerprint(child.reference().snapshot(), child.kernel().snapshot());
+		PackedOp packed = pack_op(op);
+		/* status ok: no divergence, if the Runner compared the models */
+		uint64_t fp = state_fingerprint(w.canon, child, key.extend(packed),
+						opts_.runner.differential);
 		if (!visited_.contains(fp))
-			c.out.push_back({fp, i, pack_op(op)});
+			c.out.push_back({fp, i, packed});
 	}
 }
 
@@ -395,8 +417,7 @@ ExploreResult Search::run()
 {
 	start_ = last_progress_ = Clock::now();
 	cpu_start_ = process_cpu_seconds();
-	visited_.insert(workers_[0]->canon.fingerprint(root_.reference().snapshot(),
-						       root_.kernel().snapshot()));
+	visited_.insert(state_fingerprint(workers_[0]->canon, root_, PathKey{}));
 	res_.distinct_per_depth.push_back(1);
 	res_.stop = StopReason::depth_bound;
 	bool stopped = false;

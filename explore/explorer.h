@@ -7,8 +7,10 @@
  * alphabet (alphabet.h) that ReferenceModel::check() accepts is run on a copy
  * of the state's Runner, which checks every invariant at every visible point
  * and compares the two models after the step. The successor's canonical form
- * (canonical.h) is fingerprinted; a new fingerprint is a new distinct state,
- * to be expanded at the next depth unless the depth bound is reached.
+ * (canonical.h) is fingerprinted, or its path if an opt-in statement that
+ * changes state no Snapshot shows ran on the way (history.h); a new
+ * fingerprint is a new distinct state, to be expanded at the next depth
+ * unless the depth bound is reached.
  *
  * Parallelism and determinism: a level's frontier is expanded in batches;
  * inside a batch, chunks of consecutive states are expanded by any of the
@@ -60,7 +62,7 @@ struct ExploreOptions {
 	uint64_t max_states = 0;         /* stop at this many distinct states; 0: none */
 	uint64_t max_mem_bytes = 0;      /* stop when RSS exceeds this; 0: none */
 	double seconds = 0;              /* stop after this long; 0: none */
-	uint32_t families = fam_all;
+	uint32_t families = fam_anon;    /* the alphabet (alphabet.h); opt-in families too */
 	CanonicalOptions canonical;
 	RunnerOptions runner;
 	double progress_interval = 5;    /* seconds between on_progress calls */
@@ -122,6 +124,15 @@ struct ExploreResult {
 	/* What was and was not covered, in one sentence. */
 	std::string coverage() const;
 };
+
+/*
+ * mutant_families - the alphabet a hunt for @m uses: the default (anon)
+ * one, plus the opt-in families whose statements run the mutant's wrong
+ * code (swapout/swapin, the file, MADV_FREE). Only those: states below an
+ * opt-in statement are keyed by their path (history.h), so every extra
+ * family multiplies the states to visit.
+ */
+uint32_t mutant_families(Mutant m);
 
 /* Run the search. Throws std::invalid_argument for a scope it cannot explore. */
 ExploreResult explore(const ExploreOptions &opts);

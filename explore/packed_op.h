@@ -4,8 +4,8 @@
  * per visited state (the statement that first reached it).
  *
  * Only the statements of the explorer's alphabet are packable (see
- * alphabet.h): no files, no mremap target, no expect. VAs and page counts
- * must fit 16 bits, process numbers 8 bits.
+ * alphabet.h): the one file is `a` (kExploreFile), no longterm pins, no
+ * expect. VAs and page counts must fit 16 bits, process numbers 8 bits.
  */
 #pragma once
 
@@ -16,13 +16,14 @@
 namespace fc::explore {
 
 struct PackedOp {
-	uint32_t id = 0;     /* folio of split, handle of unpin/put */
+	uint32_t id = 0;     /* folio of split/swapout, handle of unpin/put,
+				index of a file fault, to=VA2 of mremap */
 	uint16_t va = 0;
 	uint16_t pages = 0;
 	uint8_t kind = 0;    /* OpKind */
 	uint8_t proc = 0;
-	uint8_t proc2 = 0;
-	uint8_t bits = 0;    /* order (4 bits), pmd, write */
+	uint8_t proc2 = 0;   /* Q of fork, at= of a file fault */
+	uint8_t bits = 0;    /* order (4 bits), pmd, write, private, ro */
 };
 static_assert(sizeof(PackedOp) == 12);
 

@@ -38,6 +38,7 @@ size_t StateTree::memory_bytes() const
 PathCursor::PathCursor(const StateTree &tree, const Runner &initial) : tree_(tree)
 {
 	runners_.push_back(initial);
+	keys_.push_back(PathKey{});
 	index_.push_back(0);
 }
 
@@ -54,12 +55,15 @@ const Runner &PathCursor::go(size_t d, uint32_t i)
 		keep++;
 	if (runners_.size() < d + 1) {
 		runners_.resize(d + 1, runners_[0]);
+		keys_.resize(d + 1);
 		index_.resize(d + 1, 0);
 	}
 	for (size_t k = keep; k <= d; k++) {
 		runners_[k] = runners_[k - 1];
 		index_[k] = chain_[k];
-		Op op = unpack_op(tree_.node(k, chain_[k]).op);
+		const PackedOp &packed = tree_.node(k, chain_[k]).op;
+		keys_[k] = keys_[k - 1].extend(packed);
+		Op op = unpack_op(packed);
 		StepResult r = runners_[k].step(op);
 		replayed_++;
 		if (r.status != StepStatus::ok) {

@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include "explore/history.h"
 #include "explore/packed_op.h"
 #include "model/check/runner.h"
 
@@ -63,6 +64,8 @@ public:
 	 * path does not replay (a model that is not deterministic).
 	 */
 	const Runner &go(size_t d, uint32_t i);
+	/* The path key (history.h) of the state go() returned last. */
+	const PathKey &key() const { return keys_[valid_ - 1]; }
 
 	/* Statements replayed so far (the cost of rebuilding states). */
 	uint64_t replayed() const { return replayed_; }
@@ -70,6 +73,7 @@ public:
 private:
 	const StateTree &tree_;
 	std::vector<Runner> runners_;  /* runners_[k]: state at level k of the path */
+	std::vector<PathKey> keys_;    /* keys_[k]: its path key */
 	std::vector<uint32_t> index_;  /* index_[k]: its index in level k */
 	size_t valid_ = 1;             /* runners_[0..valid_) match index_ */
 	std::vector<uint32_t> chain_;

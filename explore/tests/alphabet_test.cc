@@ -125,10 +125,46 @@ TEST(Alphabet, FamiliesParseAndPrint)
 	EXPECT_FALSE(parse_families("pin,bogus"));
 	EXPECT_EQ(format_families(fam_pin | fam_unpin), "pin,unpin");
 	EXPECT_EQ(format_families(fam_all), "all");
+	EXPECT_EQ(parse_families("anon"), uint32_t{fam_anon});
+	EXPECT_EQ(parse_families("anon,swapout,swapin"),
+		  uint32_t{fam_anon | fam_swapout | fam_swapin});
+	EXPECT_EQ(format_families(fam_anon | fam_madv_free), "anon,madv_free");
+	EXPECT_EQ(format_families(fam_file | fam_fault_file), "file,fault_file");
 	Alphabet a(default_explore_config(), fam_read);
 	std::vector<Op> ops;
 	a.candidates(one_process(), ops);
 	EXPECT_EQ(ops.size(), 8u);
+}
+
+/*
+ * The opt-in families in the initial state: the file statements whatever
+ * the state (check() says which are legal), per-process statements for p0,
+ * swapout only for live anon folios.
+ */
+TEST(Alphabet, OptInFamiliesHaveTheDocumentedInstances)
+{
+	Config cfg = default_explore_config();
+	auto count = [&](uint32_t fam, const Snapshot &s) {
+		std::vector<Op> ops;
+		Alphabet(cfg, fam).candidates(s, ops);
+		return ops.size();
+	};
+	Snapshot s = one_process();
+	EXPECT_EQ(count(fam_file, s), 2u);       /* order 0 and 1 */
+	EXPECT_EQ(count(fam_mprotect, s), 30u);  /* 15 ranges, ro and rw */
+	EXPECT_EQ(count(fam_madv_free, s), 15u);
+	EXPECT_EQ(count(fam_swapin, s), 8u);
+	EXPECT_EQ(count(fam_reclaim, s), 1u);
+	/* 8 single pages x 4 indices + 4 pairs x 3 x 2 faulting pages + 2 blocks x 4; x 2 */
+	EXPECT_EQ(count(fam_fault_file, s), 2u * (32 + 24 + 8));
+	/* every non-overlapping destination: 8 x 7 + (5 + 4 + 4 + 5) + 2 x 1 */
+	EXPECT_EQ(count(fam_mremap, s), 56u + 18 + 2);
+	FolioView anon, file;
+	anon.id = 1;
+	file.id = 2;
+	file.anon = false;
+	s.folios = {anon, file};
+	EXPECT_EQ(count(fam_swapout, s), 1u);
 }
 
 } // namespace

@@ -12,7 +12,7 @@ namespace {
 TEST(PackedOp, RoundTripsTheWholeAlphabet)
 {
 	Config cfg = default_explore_config();
-	Alphabet a(cfg);
+	Alphabet a(cfg, fam_all);
 	Snapshot s;
 	s.procs.resize(2);
 	s.procs[1].id = 1;
@@ -35,8 +35,16 @@ TEST(PackedOp, RoundTripsTheWholeAlphabet)
 TEST(PackedOp, RefusesWhatItCannotHold)
 {
 	Op op;
-	op.kind = OpKind::mremap;
+	op.kind = OpKind::expect;
 	EXPECT_FALSE(can_pack(op));
+	op.kind = OpKind::fault_file;
+	op.file = "other";
+	EXPECT_FALSE(can_pack(op));
+	op.file.clear();
+	op.kind = OpKind::pin;
+	op.longterm = true;
+	EXPECT_FALSE(can_pack(op));
+	op.longterm = false;
 	op.kind = OpKind::munmap;
 	op.va = 70000;
 	EXPECT_FALSE(can_pack(op));
