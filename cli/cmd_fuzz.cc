@@ -104,7 +104,8 @@ double parse_duration(const std::string &s)
 
 /*
  * The campaign's model config: the scope flags, plus what the mutant needs
- * (e.g. arch=no_gather) unless --arch was given, and the fuzz settings.
+ * (arch=no_gather, prefault=old) where the command line did not say
+ * otherwise, and the fuzz settings.
  */
 fuzz::FuzzConfig fuzz_config(const FuzzFlags &f)
 {
@@ -113,12 +114,18 @@ fuzz::FuzzConfig fuzz_config(const FuzzFlags &f)
 	for (const MutantInfo &m : mutant_catalogue()) {
 		if (m.mutant != fc.cfg.mutant || m.needs.empty())
 			continue;
-		if (f.cmd && f.cmd->count("--arch")) {
+		ConfigOverrides needs = parse_trace("config " + std::string(m.needs)).config;
+		auto given = [&](const char *flag) { return f.cmd && f.cmd->count(flag); };
+		if (needs.arch && given("--arch"))
+			needs.arch.reset();
+		if (needs.prefault && given("--prefault"))
+			needs.prefault.reset();
+		if (needs.empty()) {
 			std::fprintf(stderr, "foliocheck fuzz: note: mutant %s needs %s\n",
 				     std::string(m.name).c_str(), std::string(m.needs).c_str());
 			continue;
 		}
-		fc.cfg = parse_trace("config " + std::string(m.needs)).config.apply(fc.cfg);
+		fc.cfg = needs.apply(fc.cfg);
 		std::fprintf(stderr, "foliocheck fuzz: mutant %s: using %s\n",
 			     std::string(m.name).c_str(), std::string(m.needs).c_str());
 	}
@@ -161,7 +168,9 @@ void run_minimize(const FuzzFlags &f)
 			    f.minimize.c_str(), fuzz::campaign_name(fc.cfg).c_str());
 		throw ExitStatus{1};
 	}
-	std::string dir = f.out.empty() ? "corpus/regressions" : f.out;
+	/* the source tree's corpus/regressions/, wherever foliocheck runs from */
+	std::string dir = f.out.empty() ? (fs::path(fuzz::corpus_dir()) / "regressions").string()
+					: f.out;
 	std::error_code ec;
 	fs::create_directories(dir, ec);
 	std::string path = (fs::path(dir) / fuzz::crash_trace_name(*t)).string();

@@ -41,11 +41,14 @@ for f in record decoder failure fuzz_config input mutator encoder seed_corpus; d
 done
 
 # A changed header rebuilds everything; a changed .cc rebuilds its object.
+# The stamp is taken before compiling, so a header edited during a build
+# is newer than it and rebuilds next time.
 stamp="$WORK/obj/.flags"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$CXX $flags" ] ||
    [ -n "$(find model fuzz -name '*.h' -newer "$stamp" -print -quit)" ]; then
 	rm -f "$WORK"/obj/*.o
 fi
+echo "$CXX $flags" > "$stamp.new"
 
 obj_of() { echo "$WORK/obj/$(echo "${1%.cc}" | tr / _).o"; }
 stale=()
@@ -61,7 +64,7 @@ if [ ${#stale[@]} -gt 0 ]; then
 	printf '%s\n' "${stale[@]}" | xargs -P "$JOBS" -I{} sh -c \
 		'o="$WORK/obj/$(echo "{}" | sed "s/\.cc$//" | tr / _).o"; $CXX $flags -c "{}" -o "$o.tmp" && mv "$o.tmp" "$o"'
 fi
-echo "$CXX $flags" > "$stamp"
+mv "$stamp.new" "$stamp"
 
 lib="$WORK/libfoliocheck_fuzz.a"
 rm -f "$lib"

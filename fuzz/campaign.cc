@@ -171,7 +171,12 @@ std::vector<std::string> common_flags(const CampaignOptions &o, const std::strin
 	std::vector<std::string> a = {bin};
 	size_t max_len = o.target == FuzzTarget::differential ? o.fc.max_len() : 4096;
 	a.push_back("-max_len=" + std::to_string(max_len));
-	a.push_back("-timeout=10");
+	/*
+	 * A slow input is not a bug: one of 32 statements around a 512-page
+	 * folio can take a second without sanitizers and ten times that under
+	 * ASan on a loaded machine. Only a hang should be reported.
+	 */
+	a.push_back("-timeout=" + std::to_string(kLibFuzzerTimeout));
 	a.push_back("-artifact_prefix=" + (fs::path(o.crash_dir) / "").string());
 	std::string dict = (fs::path(o.fuzzer_dir) / (std::string(target_binary(o.target)) + ".dict"))
 				   .string();
@@ -195,6 +200,10 @@ bool Campaign::run_libfuzzer()
 	LogTail tail(log);
 
 	for (unsigned run = 0;; run++) {
+		if (interrupts()) {
+			r.interrupted = true;
+			break;
+		}
 		std::vector<std::string> args = common_flags(o, bin);
 		args.push_back("-fork=" + std::to_string(std::max(1u, o.jobs)));
 		args.push_back("-ignore_crashes=1");
@@ -477,7 +486,13 @@ CampaignResult run_campaign(const CampaignOptions &o)
 	bool lf = o.engine != EngineChoice::in_process;
 	if (lf) {
 		std::string err;
-		if (!ensure_libfuzzer(o.fuzzer_dir, o.say, &err)) {
+		if (!ensure_libfuzzer(o.fuzzer_dir, o.say, &err, o.interrupted)) {
+			/* Ctrl-C during the build: stop here, the corpus untouched */
+			if (c.interrupts()) {
+				c.r.interrupted = true;
+				c.r.error = err;
+				return c.r;
+			}
 			if (o.engine == EngineChoice::libfuzzer || o.target == FuzzTarget::trace_parser) {
 				c.r.error = err;
 				return c.r;

@@ -153,6 +153,8 @@ std::optional<Op> Decoder::propose(const Record &r, const Runner &runner) const
 		op.index = r.aux >> 2;
 		op.pages = pages;
 		op.is_private = big;
+		/* the faulting page: fault-around maps the range around it (seed 004) */
+		op.at = ((r.who >> kAtShift) & kAtMax) % pages;
 		break;
 	default:
 		return std::nullopt;
@@ -187,6 +189,7 @@ std::optional<Op> Decoder::repair(const Op &op) const
 			return std::nullopt;
 		fix.index = 0;
 		fix.pages = 1;
+		fix.at = 0;
 		return fix;
 	default:
 		return std::nullopt;
@@ -234,13 +237,47 @@ void Decoder::applied(const Op &op)
 
 Session::Session(const Config &cfg, RunnerOptions opts) : runner_(cfg, opts), decoder_(cfg) {}
 
+/*
+ * first_mapping - the first range (lowest process, then lowest VA) where
+ * @folio is mapped in @snap: its PMD, or the run of PTEs mapping it from
+ * there. Nullopt if it is not mapped.
+ */
+static std::optional<HotRange> first_mapping(const Snapshot &snap, FolioId folio)
+{
+	for (const ProcView &p : snap.procs) {
+		if (p.exited)
+			continue;
+		for (const auto &[va, pmd] : p.pmds)
+			if (pmd.folio == folio)
+				return HotRange{va, uint64_t{1} << snap.folio(folio)->order};
+		for (auto it = p.ptes.begin(); it != p.ptes.end(); ++it) {
+			if (it->second.folio != folio)
+				continue;
+			HotRange h{it->first, 1};
+			for (auto next = std::next(it); next != p.ptes.end() &&
+							 next->first == h.va + h.pages &&
+							 next->second.folio == folio;
+			     ++next)
+				h.pages++;
+			return h;
+		}
+	}
+	return std::nullopt;
+}
+
 /* Run @op if the reference model accepts it; true if it ran. */
 bool Session::try_op(const Op &op)
 {
+	/* swapout: remember where the folio was mapped, for a swapin to hit */
+	std::optional<HotRange> swapped;
+	if (op.kind == OpKind::swapout)
+		swapped = first_mapping(runner_.reference().snapshot(), op.folio);
 	StepResult res = runner_.step(op);
 	if (res.status == StepStatus::rejected)
 		return false;
 	decoder_.applied(op);
+	if (swapped)
+		decoder_.swapped_out(*swapped);
 	last_note_ = std::move(res.note);
 	ops_.push_back(op);
 	op_records_.push_back(records_);

@@ -53,6 +53,12 @@ public:
 	/* applied - @op ran on the Runner: update processes, handles, hot ranges. */
 	void applied(const Op &op);
 
+	/*
+	 * swapped_out - a swapout left swap entries at @where (where the folio
+	 * was mapped): a hot range, so a swapin can name it.
+	 */
+	void swapped_out(HotRange where) { add_hot(where.va, where.pages); }
+
 	/* The VA a where field names (before any alignment). */
 	Va va_of(uint16_t where) const;
 

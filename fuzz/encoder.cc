@@ -187,6 +187,9 @@ bool Encoder::build(const Op &op, Record *r)
 		r->aux = static_cast<uint8_t>(*f | (op.index << 2));
 		if (op.is_private)
 			r->who |= kFlagBig;
+		if (op.at > kAtMax)
+			return fail("at=+" + std::to_string(op.at) + " has no who bits");
+		r->who |= static_cast<uint8_t>(op.at << kAtShift);
 		return set_pages(op.pages);
 	}
 	default:

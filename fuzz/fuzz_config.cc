@@ -18,7 +18,7 @@ namespace {
 
 /* Keys a trace's config line understands; the trace parser checks them. */
 constexpr std::string_view kModelKeys[] = {
-	"variant", "arch", "mutant", "pmd_order", "max_order", "procs", "space",
+	"variant", "arch", "mutant", "prefault", "pmd_order", "max_order", "procs", "space",
 };
 constexpr size_t kMaxOpsLimit = 4096;
 
@@ -140,6 +140,8 @@ ConfigOverrides overrides_of(const Config &cfg)
 	o.arch = cfg.arch;
 	if (cfg.mutant != Mutant::none)
 		o.mutant = cfg.mutant;
+	if (cfg.prefault != dflt.prefault)
+		o.prefault = cfg.prefault;
 	if (cfg.scope.pmd_order != dflt.scope.pmd_order)
 		o.pmd_order = cfg.scope.pmd_order;
 	if (cfg.scope.max_order != dflt.scope.max_order)
@@ -158,6 +160,7 @@ std::vector<std::string> env_of(const FuzzConfig &fc)
 		"FOLIOCHECK_VARIANT=" + std::string(variant_name(c.variant)),
 		"FOLIOCHECK_ARCH=" + std::string(arch_name(c.arch)),
 		"FOLIOCHECK_MUTANT=" + std::string(mutant_name(c.mutant)),
+		"FOLIOCHECK_PREFAULT=" + std::string(prefault_name(c.prefault)),
 		"FOLIOCHECK_PMD_ORDER=" + std::to_string(c.scope.pmd_order),
 		"FOLIOCHECK_MAX_ORDER=" + std::to_string(c.scope.max_order),
 		"FOLIOCHECK_PROCS=" + std::to_string(c.scope.max_procs),
@@ -172,6 +175,9 @@ std::string campaign_name(const Config &cfg)
 	std::string name = std::string(variant_name(cfg.variant)) + "-" +
 			   std::string(arch_name(cfg.arch)) + "-" +
 			   std::string(mutant_name(cfg.mutant));
+	/* prefault=old means other inputs mean other runs: a corpus of its own */
+	if (cfg.prefault != Config{}.prefault)
+		name += "-prefault_" + std::string(prefault_name(cfg.prefault));
 	const Scope dflt;
 	const Scope &sc = cfg.scope;
 	if (sc.pmd_order != dflt.pmd_order || sc.max_order != dflt.max_order ||

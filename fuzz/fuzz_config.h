@@ -7,7 +7,7 @@
  * It comes from the environment (FOLIOCHECK_VARIANT=mm_id ...) and from
  * libFuzzer-style flags (-foliocheck_variant=mm_id ...), flags winning:
  *
- *   variant arch mutant pmd_order max_order procs space
+ *   variant arch mutant prefault pmd_order max_order procs space
  *                     the keys of a trace's `config` line, with its meaning
  *                     and its checks (they are parsed as one)
  *   max_ops           records decoded per input (default 32)

@@ -83,11 +83,13 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 		write_seeds(seeds_from, seeds_out);
 	const fc::Config &c = g_fc.cfg;
 	std::fprintf(stderr,
-		     "fuzz_differential: variant=%s arch=%s mutant=%s pmd_order=%u max_order=%u "
+		     "fuzz_differential: variant=%s arch=%s mutant=%s prefault=%s pmd_order=%u "
+		     "max_order=%u "
 		     "procs=%u space=%llu max_ops=%zu check=%s\n",
 		     std::string(fc::variant_name(c.variant)).c_str(),
 		     std::string(fc::arch_name(c.arch)).c_str(),
-		     std::string(fc::mutant_name(c.mutant)).c_str(), c.scope.pmd_order,
+		     std::string(fc::mutant_name(c.mutant)).c_str(),
+		     std::string(fc::prefault_name(c.prefault)).c_str(), c.scope.pmd_order,
 		     c.scope.max_order, c.scope.max_procs,
 		     static_cast<unsigned long long>(c.scope.space_pages()), g_fc.max_ops,
 		     g_fc.runner.check_visible_points ? "every" : "ends");

@@ -60,7 +60,7 @@ std::vector<uint8_t> hunt_libfuzzer(const HuntOptions &o, const std::string &wor
 			"-seed=" + std::to_string(o.seed + i),
 			"-max_total_time=" + std::to_string(static_cast<long>(std::ceil(o.seconds))),
 			"-max_len=" + std::to_string(o.fc.max_len()),
-			"-timeout=10",
+			"-timeout=" + std::to_string(kLibFuzzerTimeout),
 			"-print_final_stats=1",
 			"-artifact_prefix=" + crashes + "/worker" + std::to_string(i) + "-",
 			"-dict=" + (fs::path(o.fuzzer_dir) / "fuzz_differential.dict").string(),

@@ -8,9 +8,11 @@
 #include "fuzz/subprocess.h"
 
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -71,7 +73,7 @@ bool have_clang()
 }
 
 bool ensure_libfuzzer(const std::string &dir, const std::function<void(const std::string &)> &say,
-		      std::string *err)
+		      std::string *err, const volatile std::sig_atomic_t *interrupted)
 {
 	/* once per process: a mutant table must not rebuild for every row */
 	static std::set<std::string> ensured;
@@ -96,7 +98,15 @@ bool ensure_libfuzzer(const std::string &dir, const std::function<void(const std
 		env.push_back("CXX=clang++");
 	if (!p.start({"/bin/bash", build_script()}, env, log, err))
 		return false;
-	p.wait();
+	while (!p.poll()) {
+		std::this_thread::sleep_for(std::chrono::milliseconds(100));
+		if (interrupted && *interrupted) {
+			/* the group goes: bash, xargs and the compilers */
+			p.stop(2);
+			*err = "interrupted while building the libFuzzer targets";
+			return false;
+		}
+	}
 	if (p.status() != 0) {
 		*err = "fuzz/build.sh failed (exit " + std::to_string(p.status()) + "), see " + log;
 		return false;
@@ -113,11 +123,17 @@ bool parse_libfuzzer_line(std::string_view line, LibFuzzerStats *s)
 	auto [p, ec] = std::from_chars(line.data() + 1, line.data() + line.size(), execs);
 	if (ec != std::errc())
 		return false;
+	const bool fork_line = p < line.data() + line.size() && *p == ':';
+	if (fork_line)
+		s->fork_mode = true;
+	else if (s->fork_mode)
+		return false;
 	s->execs = execs;
 	number_after(line, "cov:", &s->cov);
 	number_after(line, "ft:", &s->ft);
 	number_after(line, "corp:", &s->corpus);
-	number_after(line, "exec/s:", &s->exec_per_s);
+	if (!number_after(line, "exec/s:", &s->exec_per_s))
+		number_after(line, "exec/s", &s->exec_per_s);
 	/* fork mode: oom/timeout/crash: A/B/C */
 	size_t at = line.find("oom/timeout/crash:");
 	if (at != std::string_view::npos) {

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -19,15 +20,20 @@ namespace fc::fuzz {
  * if they are missing or older than a source file under model/ or fuzz/
  * (checked once per process per @dir). @say gets one line before a build
  * starts. False and @err if clang++ is
- * not there or the build fails (its log is named in @err).
+ * not there or the build fails (its log is named in @err), or if
+ * *@interrupted (a SIGINT counter) becomes non-zero during the build,
+ * which is then stopped: a Ctrl-C must not wait minutes for clang.
  */
 bool ensure_libfuzzer(const std::string &dir, const std::function<void(const std::string &)> &say,
-		      std::string *err);
+		      std::string *err, const volatile std::sig_atomic_t *interrupted = nullptr);
 
 /* Is a clang++ able to build them on PATH? */
 bool have_clang();
 
 /* What a libFuzzer status line says; fields it did not print stay as they were. */
+/* libFuzzer's -timeout for campaigns and hunts, in seconds (campaign.cc says why). */
+inline constexpr int kLibFuzzerTimeout = 120;
+
 struct LibFuzzerStats {
 	uint64_t execs = 0;
 	uint64_t exec_per_s = 0;
@@ -35,13 +41,17 @@ struct LibFuzzerStats {
 	uint64_t ft = 0;
 	uint64_t corpus = 0;
 	uint64_t crashes = 0;  /* fork mode: oom/timeout/crash counted */
+	bool fork_mode = false; /* a fork-mode line was seen: job output is not ours */
 };
 
 /*
  * parse_libfuzzer_line - fold one line of libFuzzer output into @s:
  * "#123 NEW cov: 10 ft: 20 corp: 5/90b exec/s: 1000 ..." (a single
- * process) or "#123: cov: 10 ft: 20 corp: 5 exec/s: 1000
- * oom/timeout/crash: 0/0/1 ..." (fork mode). False if it is neither.
+ * process) or "#123: cov: 10 ft: 20 corp: 5 exec/s 1000
+ * oom/timeout/crash: 0/0/1 ..." (fork mode: no colon after exec/s). Once a
+ * fork-mode line was seen, single-process lines (a job's log, which
+ * libFuzzer copies into its own when the job crashed) are not folded in.
+ * False if the line is neither or not folded in.
  */
 bool parse_libfuzzer_line(std::string_view line, LibFuzzerStats *s);
 

@@ -83,7 +83,7 @@ struct Minimizer {
 	static std::vector<Record> simpler(const Record &r)
 	{
 		std::vector<Record> out;
-		out.reserve(6);
+		out.reserve(11);
 		auto add = [&](Record c) {
 			if (!(c == r))
 				out.push_back(c);
@@ -91,6 +91,12 @@ struct Minimizer {
 		Record c = r;
 		c.who &= kProcMask; /* no flags */
 		add(c);
+		/* one flag less (a file fault's at= bits: a smaller at=) */
+		for (unsigned bit = 3; bit < 8; bit++) {
+			c = r;
+			c.who &= static_cast<uint8_t>(~(1u << bit));
+			add(c);
+		}
 		c = r;
 		c.who &= static_cast<uint8_t>(~kProcMask); /* the first process */
 		add(c);

@@ -70,6 +70,9 @@ const std::vector<NamedRecord> &interesting_records()
 		{"file_16_order2", {kFile, 0, 0, pow2(4), 2}},
 		{"fault_file_at_0x100", {kFaultFile, 0, 0x100, pow2(4), 0}},
 		{"fault_file_private", {kFaultFile, kFlagBig, 0x100, pow2(4), 0}},
+		/* fault-around: the access faulted at a later page of the range */
+		{"fault_file_16_at_3", {kFaultFile, 3 << kAtShift, 0x100, pow2(4), 0}},
+		{"fault_file_8_at_7", {kFaultFile, 7 << kAtShift, 0x180, pow2(3), 0}},
 		{"madv_free_hot_16", {kMadvFree, 0, hot(0, 0), pow2(4), 0}},
 		{"mremap_hot_4_up_4", {kMremap, kToNear, hot(0, 4), 3, 4}},
 		{"mremap_hot_8_to_hot1", {kMremap, kToHot, hot(0, 0), 7, 1}},

@@ -15,10 +15,13 @@
  *   byte 1    who    bits 0-2: the process, an index into the processes
  *                    alive (mod their number); bits 3-5: flags (kFlagBig,
  *                    kFlagWrite, kFlagLongterm); bits 6-7: how mremap's
- *                    aux byte gives to= (kTo*)
+ *                    aux byte gives to= (kTo*); fault file=: bits 4-7 the
+ *                    faulting page at=, an offset into the range (mod its
+ *                    pages), so fault-around can start before the fault
  *   bytes 2-3 where  little-endian; bit 15 clear: an absolute VA,
  *                    (value & 0x7fff) mod space; bit 15 set: a "hot" range,
- *                    a range a recent fault or mremap mapped: bits 8-14 pick
+ *                    a range a recent fault or mremap mapped, or a swapout
+ *                    left swap entries in: bits 8-14 pick
  *                    one (0 = the newest, mod their number), bits 0-7 an
  *                    offset into it (mod its pages)
  *   byte 4    size   pages=: < 0x80: value + 1 (1..128), else a power of
@@ -56,6 +59,8 @@ inline constexpr uint8_t kToNear = 0x00;       /* VA + (int8) aux */
 inline constexpr uint8_t kToFar = 0x40;        /* VA + 8 * (int8) aux */
 inline constexpr uint8_t kToAbsolute = 0x80;   /* aux << max(0, log2(space) - 8) */
 inline constexpr uint8_t kToHot = 0xc0;        /* start of hot range aux mod 16 */
+inline constexpr uint8_t kAtShift = 4;         /* fault file=: at= offset in bits 4-7 */
+inline constexpr uint8_t kAtMax = 0x0f;
 
 /* Bits of the where field. */
 inline constexpr uint16_t kWhereHot = 0x8000;

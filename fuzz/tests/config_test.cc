@@ -77,6 +77,7 @@ TEST(FuzzConfig, EnvironmentAndBackAgain)
 	FuzzConfig fc;
 	fc.cfg.variant = Variant::unbatched;
 	fc.cfg.arch = Arch::no_gather;
+	fc.cfg.prefault = Prefault::old;
 	fc.cfg.scope.max_order = 2;
 	fc.max_ops = 5;
 	std::vector<std::string> env = env_of(fc);
@@ -93,10 +94,14 @@ TEST(FuzzConfig, EnvironmentAndBackAgain)
 		unsetenv(e.substr(0, e.find('=')).c_str());
 	EXPECT_EQ(back.cfg.variant, Variant::unbatched);
 	EXPECT_EQ(back.cfg.arch, Arch::no_gather);
+	EXPECT_EQ(back.cfg.prefault, Prefault::old);
 	EXPECT_EQ(back.cfg.scope.max_order, 2u);
 	EXPECT_EQ(back.max_ops, 5u);
 	EXPECT_EQ(campaign_name(back.cfg), campaign_name(fc.cfg));
 	EXPECT_EQ(campaign_name(Config{}), "v6_12-gather-none");
+	/* the config line that replays a decoded trace carries prefault=old */
+	EXPECT_EQ(overrides_of(fc.cfg).apply(Config{}).prefault, Prefault::old);
+	EXPECT_NE(campaign_name(fc.cfg).find("prefault_old"), std::string::npos);
 }
 
 TEST(LibFuzzerLines, SingleProcessAndForkMode)
@@ -109,16 +114,21 @@ TEST(LibFuzzerLines, SingleProcessAndForkMode)
 	EXPECT_EQ(s.ft, 5678u);
 	EXPECT_EQ(s.corpus, 90u);
 	EXPECT_EQ(s.exec_per_s, 13107u);
-	EXPECT_TRUE(parse_libfuzzer_line("#1000123: cov: 2000 ft: 6000 corp: 120 exec/s: 5000 "
+	/* fork mode, as libFuzzer 14 prints it: "exec/s 45", no colon */
+	EXPECT_TRUE(parse_libfuzzer_line("#1000123: cov: 2000 ft: 6000 corp: 120 exec/s 5000 "
 					 "oom/timeout/crash: 1/2/3 time: 200s job: 7 dft_time: 0",
 					 &s));
 	EXPECT_EQ(s.execs, 1000123u);
 	EXPECT_EQ(s.cov, 2000u);
 	EXPECT_EQ(s.corpus, 120u);
+	EXPECT_EQ(s.exec_per_s, 5000u);
 	EXPECT_EQ(s.crashes, 6u);
 	EXPECT_FALSE(parse_libfuzzer_line("INFO: Seed: 1234", &s));
 	EXPECT_FALSE(parse_libfuzzer_line("# comment", &s));
+	/* a crashed job's log copied into the output is not the campaign's progress */
+	EXPECT_FALSE(parse_libfuzzer_line("#1\tpulse  cov: 337 ft: 338 exec/s: 0 rss: 34Mb", &s));
 	EXPECT_EQ(s.execs, 1000123u);
+	EXPECT_EQ(s.cov, 2000u);
 }
 
 } // namespace

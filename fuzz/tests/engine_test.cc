@@ -139,9 +139,14 @@ TEST(Subprocess, LogEnvironmentAndStop)
 	EXPECT_EQ(line, "value=42");
 	{
 		Subprocess p;
-		ASSERT_TRUE(p.start({"/bin/sh", "-c", "trap '' INT; sleep 30"}, {}, log, &err)) << err;
-		/* let the shell set its trap first */
-		std::this_thread::sleep_for(std::chrono::milliseconds(300));
+		/* the shell says when its trap is set: no guessing how long that takes */
+		const std::string ready = dir + "/ready";
+		ASSERT_TRUE(p.start({"/bin/sh", "-c", "trap '' INT; : > " + ready + "; sleep 30"}, {},
+				    log, &err))
+			<< err;
+		for (int i = 0; i < 3000 && !fs::exists(ready); i++)
+			std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		ASSERT_TRUE(fs::exists(ready));
 		EXPECT_FALSE(p.poll());
 		/* it ignores SIGINT: stop() gives it the grace period, then SIGKILL */
 		p.stop(0.3);
