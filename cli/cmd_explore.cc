@@ -9,7 +9,9 @@
 #include "explore/explorer.h"
 #include "model/check/runner.h"
 
+#include <atomic>
 #include <cinttypes>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -114,7 +116,7 @@ void print_summary(const ExploreResult &r, std::ostream &os)
 {
 	os << "coverage: " << r.coverage() << "\n";
 	bool cut = r.stop == explore::StopReason::max_states || r.stop == explore::StopReason::max_mem ||
-		   r.stop == explore::StopReason::seconds;
+		   r.stop == explore::StopReason::seconds || r.stop == explore::StopReason::interrupted;
 	for (size_t d = 0; d < r.distinct_per_depth.size(); d++)
 		os << "  depth " << d << ": " << r.distinct_per_depth[d] << " new distinct states"
 		   << (cut && d > r.depth_exhausted ? " (level cut short)" : "") << "\n";
@@ -137,6 +139,13 @@ void print_summary(const ExploreResult &r, std::ostream &os)
 		      r.max_group_size, r.collision_probability);
 	os << buf;
 	os << "distinct states: " << r.distinct << "\n";
+}
+
+std::atomic<bool> interrupted{false};
+
+void on_sigint(int)
+{
+	interrupted.store(true);
 }
 
 void run_explore(const ExploreFlags &f)
@@ -172,6 +181,9 @@ void run_explore(const ExploreFlags &f)
 	std::cout << scope_line(o.cfg, o) << "\n";
 	std::cout << "alphabet: " << explore::Alphabet(o.cfg, o.families).describe() << "\n";
 	std::cout.flush();
+	/* Ctrl-C: finish the batch in hand, print what was covered, exit 130 */
+	o.interrupt = &interrupted;
+	auto old_handler = std::signal(SIGINT, on_sigint);
 	ExploreResult r;
 	try {
 		r = explore::explore(o);
@@ -190,8 +202,11 @@ void run_explore(const ExploreFlags &f)
 		std::cout << "result: no invariant violation, no divergence\n";
 	}
 	print_summary(r, std::cout);
+	std::signal(SIGINT, old_handler);
 	if (r.counterexample)
 		throw ExitStatus{1};
+	if (r.stop == explore::StopReason::interrupted)
+		throw ExitStatus{130};
 }
 
 void setup_explore(CLI::App &app)
@@ -222,6 +237,9 @@ void setup_explore(CLI::App &app)
 	cmd->add_option("--progress", flags.progress, "Seconds between progress lines")->capture_default_str();
 	cmd->add_flag("--skip-visible-points", flags.skip_visible_points,
 		      "Check invariants only at statement ends (faster, misses mid-batch violations)");
+	cmd->footer("Ctrl-C stops after the batch in hand and prints the coverage reached so far.\n"
+		    "Exit status: 0 no violation within the bounds, 1 counterexample (written to --out), "
+		    "2 bad input, 130 interrupted.");
 	cmd->callback([] { run_explore(flags); });
 }
 

@@ -117,6 +117,8 @@ std::string ExploreResult::coverage() const
 		return partial() + "; stopped by --max-mem";
 	case StopReason::seconds:
 		return partial() + "; stopped by --seconds";
+	case StopReason::interrupted:
+		return partial() + "; interrupted (Ctrl-C)";
 	}
 	return "";
 }
@@ -317,6 +319,10 @@ void Search::run_batch(std::vector<Chunk> &chunks, size_t d)
 			double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
 			if (opts_.seconds > 0 && elapsed >= opts_.seconds && !stop_) {
 				res_.stop = StopReason::seconds;
+				stop_ = true;
+			}
+			if (opts_.interrupt && opts_.interrupt->load() && !stop_) {
+				res_.stop = StopReason::interrupted;
 				stop_ = true;
 			}
 			if (opts_.max_mem_bytes && current_rss_bytes() > opts_.max_mem_bytes && !stop_) {

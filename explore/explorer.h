@@ -31,6 +31,7 @@
 #include "model/check/runner.h"
 #include "model/trace.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -62,6 +63,8 @@ struct ExploreOptions {
 	uint64_t max_states = 0;         /* stop at this many distinct states; 0: none */
 	uint64_t max_mem_bytes = 0;      /* stop when RSS exceeds this; 0: none */
 	double seconds = 0;              /* stop after this long; 0: none */
+	/* stop as soon as this reads true (a SIGINT handler raises it); may be null */
+	const std::atomic<bool> *interrupt = nullptr;
 	uint32_t families = fam_anon;    /* the alphabet (alphabet.h); opt-in families too */
 	CanonicalOptions canonical;
 	RunnerOptions runner;
@@ -90,6 +93,7 @@ enum class StopReason : uint8_t {
 	max_states,
 	max_mem,
 	seconds,
+	interrupted,     /* ExploreOptions::interrupt was raised (Ctrl-C) */
 };
 
 struct ExploreResult {
