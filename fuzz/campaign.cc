@@ -502,6 +502,12 @@ CampaignResult run_campaign(const CampaignOptions &o)
 		}
 	}
 	c.r.engine = lf ? "libFuzzer" : "in-process";
+	/*
+	 * --time is fuzzing time: a first run spends a minute building the
+	 * clang fuzzers, which must not eat a short budget (a 30 s run would
+	 * otherwise not fuzz at all).
+	 */
+	c.start = Clock::now();
 	c.say("fuzz: " + c.r.engine + ", " + std::to_string(std::max(1u, o.jobs)) + " jobs, " +
 	      (o.seconds > 0 ? std::to_string(static_cast<long>(o.seconds)) + " s"
 			     : std::string("until Ctrl-C")) +

@@ -442,22 +442,24 @@ std::optional<Op> build_get(const StateView &v, Rng &rng)
 	return gup_target(v, rng, OpKind::get);
 }
 
+/* release_handle - @kind (unpin or put) of one of the live @handles. */
+std::optional<Op> release_handle(const std::vector<HandleId> &handles, OpKind kind, Rng &rng)
+{
+	if (handles.empty())
+		return std::nullopt;
+	Op op = make_op(kind);
+	op.handle = rng.pick(handles);
+	return op;
+}
+
 std::optional<Op> build_unpin(const StateView &v, Rng &rng)
 {
-	if (v.live_pins().empty())
-		return std::nullopt;
-	Op op = make_op(OpKind::unpin);
-	op.handle = rng.pick(v.live_pins());
-	return op;
+	return release_handle(v.live_pins(), OpKind::unpin, rng);
 }
 
 std::optional<Op> build_put(const StateView &v, Rng &rng)
 {
-	if (v.live_refs().empty())
-		return std::nullopt;
-	Op op = make_op(OpKind::put);
-	op.handle = rng.pick(v.live_refs());
-	return op;
+	return release_handle(v.live_refs(), OpKind::put, rng);
 }
 
 std::optional<Op> build_split_pmd(const StateView &v, Rng &rng)

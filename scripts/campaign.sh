@@ -6,8 +6,8 @@
 #
 # A stage is a shell function named stage_<name> that prints its own
 # "campaign: <name>: ..." summary line and returns 0 (passed) or non-zero.
-# To add an engine's stage (e.g. `foliocheck check`, `explore`, `fuzz`),
-# write its function and append its name to STAGES.
+# To add an engine's stage, write its function and append its name to
+# STAGES.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -67,7 +67,21 @@ stage_explore() {
 	fi
 }
 
-STAGES="replay_corpus check explore"
+# fuzz: a short libFuzzer differential campaign on both cores (the first run
+# builds the clang fuzzers, which the budget does not count); its corpus
+# stays in fuzz-corpus/ and a rerun resumes from it. Crashes become traces
+# in fuzz-crashes/, named on stdout. A small PMD (16 pages) keeps the
+# executions fast; `foliocheck fuzz --time 8h` is the overnight run.
+stage_fuzz() {
+	if "$FOLIOCHECK" fuzz --time "${CAMPAIGN_FUZZ_SECONDS:-60}s" --jobs 2 --pmd-order 4; then
+		echo "campaign: fuzz: passed"
+	else
+		echo "campaign: fuzz: FAILED (minimized traces named above)"
+		return 1
+	fi
+}
+
+STAGES="replay_corpus check explore fuzz"
 
 failed=0
 for stage in $STAGES; do

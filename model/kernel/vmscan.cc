@@ -143,6 +143,24 @@ bool KernelModel::State::try_to_unmap(KFolio &f, std::string *why)
 	return true;
 }
 
+namespace {
+
+/*
+ * ptes_mapping - the VAs of @mm's PTEs that map folio @id, in VA order:
+ * page_vma_mapped_walk()'s visits, collected first because the walk edits
+ * @mm.ptes as it goes.
+ */
+std::vector<Va> ptes_mapping(const KMm &mm, FolioId id)
+{
+	std::vector<Va> vas;
+	for (const auto &[va, pte] : mm.ptes)
+		if (pte.folio == id)
+			vas.push_back(va);
+	return vas;
+}
+
+} // namespace
+
 /*
  * try_to_unmap_one - for one process: a PMD mapping is split first
  * (split_huge_pmd_locked(), TTU_SPLIT_HUGE_PMD), then each PTE in VA order:
@@ -166,11 +184,7 @@ bool KernelModel::State::try_to_unmap_one(KFolio &fin, ProcId p, std::string *wh
 			__split_huge_pmd_locked(p, haddr);
 	}
 
-	std::vector<Va> vas;
-	for (const auto &[va, pte] : mm.ptes)
-		if (pte.folio == id)
-			vas.push_back(va);
-	for (Va va : vas) {
+	for (Va va : ptes_mapping(mm, id)) {
 		KFolio &f = folio(id);
 		KPte pte = mm.ptes.at(va);
 		uint64_t slot = f.swap + pte.page;
@@ -228,11 +242,7 @@ bool KernelModel::State::try_to_unmap_one_lazyfree(KFolio &fin, ProcId p, std::s
 		folio_put(folio(id));
 	}
 
-	std::vector<Va> vas;
-	for (const auto &[va, pte] : mm.ptes)
-		if (pte.folio == id)
-			vas.push_back(va);
-	for (Va va : vas) {
+	for (Va va : ptes_mapping(mm, id)) {
 		KFolio &f = folio(id);
 		KPte pte = mm.ptes.at(va);
 		mm.ptes.erase(va);
