@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * induction.cc - the base case and one inductive step per statement kind.
+ */
+#include "solver/induction.h"
+
+#include "solver/formula.h"
+#include "solver/step_check.h"
+#include "solver/transitions.h"
+
+namespace fc::solver {
+
+namespace {
+
+/* The structural ones are always assumed; the accounting ones if asked. */
+bool structural(const std::string &name)
+{
+	return name == "scope_bounds" || name == "pages_beyond_order_clear" ||
+	       name == "tables_well_formed" ||
+	       name == "handles_well_formed" || name == "queue_well_formed";
+}
+
+std::vector<NamedFormula> assumed(SymTables &t, bool strengthen)
+{
+	std::vector<NamedFormula> all = strengthening(t), out;
+	for (NamedFormula &f : all)
+		if (strengthen || structural(f.name))
+			out.push_back(std::move(f));
+	return out;
+}
+
+} // namespace
+
+InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const Query &q,
+				const InductionOptions &o)
+{
+	InductionResult r;
+	Budget budget(o.timeout_seconds);
+	const std::vector<OpKind> &kinds = o.kinds.empty() ? encoded_ops() : o.kinds;
+
+	/* base: the initial world */
+	{
+		auto t0 = std::chrono::steady_clock::now();
+		z3::context c;
+		SymState s0 = initial_state(c, sc);
+		SymTables t(s0, sc);
+		Evaluator ev = ground_evaluator();
+		r.base_ok = true;
+		for (const NamedFormula &f : assumed(t, o.strengthen)) {
+			r.strengthening.emplace_back(f.name, f.statement);
+			if (r.base_ok && !eval_bool(ev, f.formula)) {
+				r.base_ok = false;
+				r.base_failure = f.name;
+			}
+		}
+		if (r.base_ok && !eval_bool(ev, query_holds(q, t, sc, true, true))) {
+			r.base_ok = false;
+			r.base_failure = "the query itself";
+		}
+		r.stats.encode_seconds += seconds_since(t0);
+		if (!r.base_ok) {
+			r.verdict = Verdict::not_inductive;
+			r.broken = "base case: " + r.base_failure + " is false in the initial world";
+			return r;
+		}
+	}
+
+	/*
+	 * One question per statement kind and concrete statement (process,
+	 * VA, pages, ...: concrete_ops()), the pre-state fully symbolic. With
+	 * the statement's fields concrete the encoder folds the dispatch and
+	 * the walks; many small questions answer far faster than one with a
+	 * symbolic statement (docs/solver.md, "Results").
+	 */
+	for (OpKind kind : kinds) {
+		auto t0 = std::chrono::steady_clock::now();
+		z3::context c;
+		SymState pre = fresh_state(c, sc, "pre");
+		SymTables tp(pre, sc);
+		std::vector<z3::expr> assumptions;
+		for (const NamedFormula &f : assumed(tp, o.strengthen))
+			assumptions.push_back(f.formula);
+		assumptions.push_back(query_holds(q, tp, sc, true, true));
+		r.stats.encode_seconds += seconds_since(t0);
+
+		for (const Op &concrete : concrete_ops(kind, sc)) {
+			auto t1 = std::chrono::steady_clock::now();
+			SymOp op = concrete_op(c, concrete);
+			Transition t = encode_transition(cfg, sc, pre, op, {kind});
+			z3::expr enabled = mk_and(mk_and(t.op_ok, t.legal), t.in_scope);
+			if (enabled.is_false())
+				continue;
+			z3::solver s = make_solver(c);
+			for (const z3::expr &a : assumptions)
+				s.add(a);
+			s.add(enabled);
+			StepCheck check = check_step(q, t, sc);
+			SymTables tq(t.post, sc);
+			std::vector<NamedFormula> after = assumed(tq, o.strengthen);
+			z3::expr broken = check.violated;
+			for (const NamedFormula &f : after)
+				broken = mk_or(broken, mk_not(f.formula));
+			s.add(broken);
+			r.stats.encode_seconds += seconds_since(t1);
+
+			if (budget.exhausted()) {
+				r.verdict = Verdict::unknown;
+				r.reason = "timeout";
+				return r;
+			}
+			budget.arm(s);
+			auto t2 = std::chrono::steady_clock::now();
+			z3::check_result res = s.check();
+			r.stats.solve_seconds += seconds_since(t2);
+			r.stats.checks++;
+			r.stats.add(s);
+
+			if (res == z3::unknown) {
+				r.verdict = Verdict::unknown;
+				r.reason = s.reason_unknown() + " (" + format_op(concrete) + ")";
+				if (budget.exhausted())
+					r.reason = "timeout (" + format_op(concrete) + ")";
+				r.seconds_per_kind.emplace_back(kind, seconds_since(t0));
+				return r;
+			}
+			if (res == z3::sat) {
+				z3::model m = s.get_model();
+				Evaluator ev = model_evaluator(m);
+				r.verdict = Verdict::not_inductive;
+				r.op = decode_op(ev, op, pre, sc);
+				r.pre = decode_snapshot(ev, pre, sc);
+				r.pre_has_pinned = decode_has_pinned(ev, pre);
+				std::string point = first_broken_point(ev, check, t);
+				if (!point.empty()) {
+					r.broken = "the query at visible point \"" + point + "\"";
+				} else {
+					for (const NamedFormula &f : after)
+						if (!eval_bool(ev, f.formula)) {
+							r.broken = "strengthening invariant " + f.name +
+								   " at the end of the statement";
+							break;
+						}
+				}
+				r.seconds_per_kind.emplace_back(kind, seconds_since(t0));
+				return r;
+			}
+		}
+		r.seconds_per_kind.emplace_back(kind, seconds_since(t0));
+		if (o.on_kind)
+			o.on_kind(kind, r.seconds_per_kind.back().second);
+	}
+	r.verdict = Verdict::inductive;
+	return r;
+}
+
+} // namespace fc::solver

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sym_kernel.h - the kernel model's functions on a symbolic state.
+ *
+ * Each member mirrors the KernelModel::State function of the same name
+ * (the files of model/kernel), statement by statement, so that a change to the
+ * kernel model ports here line by line: sym_rmap.cc mirrors rmap.cc,
+ * sym_memory.cc memory.cc, sym_huge_memory.cc huge_memory.cc, sym_gup.cc
+ * gup.cc, sym_kernel.cc the refcount primitives of kernel_model.cc.
+ *
+ * Every function takes a guard: the path condition under which it runs.
+ * Folio ids are terms; a function acting on "the folio @fid" updates every
+ * folio slot under "fid is that slot". A branch in the kernel model is two
+ * calls under complementary guards. The process and the VA of a page-table
+ * walk are concrete (the caller enumerates them under guards), the folio a
+ * PTE maps is not.
+ *
+ * Internal to solver/; the interface is transitions.h.
+ */
+#pragma once
+
+#include "solver/formula.h"
+#include "solver/transitions.h"
+
+#include <functional>
+
+namespace fc::solver {
+
+/* struct mmu_gather: references a zap drops at the flush, in order. */
+struct SymMmuGather {
+	struct Pending {
+		z3::expr guard, folio, nr;
+	};
+	std::vector<Pending> pending;
+};
+
+/* What a page-table walk finds at one VA: a PMD covering it or a PTE. */
+struct SymMapping {
+	z3::expr present, by_pmd, folio, page, writable;
+};
+
+/* A migration entry split_folio() leaves behind (unmap_folio()). */
+struct SymMigrationEntry {
+	z3::expr guard;
+	ProcId proc;
+	Va va;
+	z3::expr page, writable, exclusive;
+};
+
+class SymKernel {
+public:
+	SymKernel(const Config &cfg, const SolverScope &sc, const SymState &pre);
+
+	z3::context &c;
+	Config cfg;
+	SolverScope sc;
+	SymState s;
+	z3::expr out_of_scope;
+	std::vector<SymVisiblePoint> points;
+	std::vector<SymPageReplaced> replaced;
+
+	/* --- helpers (sym_kernel.cc) --- */
+	z3::expr num(int64_t v) const { return c.int_val(v); }
+	z3::expr T() const { return c.bool_val(true); }
+	z3::expr F() const { return c.bool_val(false); }
+	bool mutant(Mutant m) const { return cfg.mutant == m; }
+	bool unbatched() const { return cfg.variant == Variant::unbatched; }
+	bool no_gather() const { return cfg.arch == Arch::no_gather; }
+	unsigned nb() const { return sc.pmd_pages(); }
+
+	void visible(const z3::expr &g, const char *where, bool settled = false);
+	void page_replaced(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
+			   const z3::expr &page);
+	/* The path @g needs more ids / entries than the scope has. */
+	void leave_scope(const z3::expr &g);
+	/*
+	 * branch - run @fn(i, sub) for each disjoint path guard @guards[i] on
+	 * its own copy @sub of the current state, with the guard taken as true
+	 * inside, then merge: a field becomes ite(guard_i, sub_i's value, ...)
+	 * only where path i changed it, and the paths' visible points, page
+	 * replaced events and scope exits get their guard conjoined. Running
+	 * paths one after another on one state instead would make every later
+	 * path read the earlier paths' ite terms, which the solver then has to
+	 * untangle (exponentially, in practice) although the guards exclude
+	 * each other.
+	 */
+	void branch(const std::vector<z3::expr> &guards,
+		    const std::function<void(size_t, SymKernel &)> &fn);
+
+	/* @fid names slot @i. */
+	z3::expr is_folio(const z3::expr &fid, unsigned i) const;
+	/* The value @get gives on the folio @fid. */
+	z3::expr select(const z3::expr &fid, const std::function<z3::expr(const SymFolio &)> &get) const;
+	/* Run @fn(slot, guard) for every slot, the guard being @g and "fid is the slot". */
+	void for_folio(const z3::expr &g, const z3::expr &fid,
+		       const std::function<void(unsigned, const z3::expr &)> &fn);
+	/* PageAnonExclusive of page @page of @fid. */
+	z3::expr page_exclusive(const z3::expr &fid, const z3::expr &page) const;
+	void set_page_exclusive(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
+				const z3::expr &v);
+	/* Page @j lies in [first, first + nr). */
+	z3::expr in_pages(unsigned j, const z3::expr &first, const z3::expr &nr) const;
+
+	void set_pte(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
+		     const z3::expr &page, const z3::expr &writable);
+	void clear_pte(const z3::expr &g, ProcId p, Va va);
+	void clear_pmd(const z3::expr &g, ProcId p, unsigned b);
+	SymMapping mapping_at(ProcId p, Va va) const;
+
+	/* --- allocation and refcount (kernel_model.cc) --- */
+	z3::expr folio_alloc(const z3::expr &g, const z3::expr &order);
+	void folio_get(const z3::expr &g, const z3::expr &fid);
+	void folio_ref_add(const z3::expr &g, const z3::expr &fid, const z3::expr &nr);
+	void folio_ref_sub(const z3::expr &g, const z3::expr &fid, const z3::expr &nr);
+	void folio_put_refs(const z3::expr &g, const z3::expr &fid, const z3::expr &nr);
+	void folio_put(const z3::expr &g, const z3::expr &fid);
+	void folio_put_refs_slot(const z3::expr &g, unsigned i, const z3::expr &nr);
+	void free_folio(const z3::expr &g, unsigned i);
+
+	/* --- rmap (sym_rmap.cc) --- */
+	z3::expr folio_maybe_dma_pinned(const z3::expr &fid) const;
+	z3::expr folio_needs_cow_for_dma(ProcId p, const z3::expr &fid) const;
+	void folio_add_new_anon_rmap(const z3::expr &g, const z3::expr &fid, bool pmd_mapped);
+	void folio_add_anon_rmap_ptes(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
+				      const z3::expr &nr, const z3::expr &exclusive);
+	void folio_remove_rmap_ptes(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
+				    const z3::expr &nr);
+	void folio_remove_rmap_pmd(const z3::expr &g, const z3::expr &fid);
+	/* These return the condition under which they fail (-EBUSY). */
+	z3::expr folio_try_dup_anon_rmap_ptes(const z3::expr &g, const z3::expr &fid,
+					      const z3::expr &page, const z3::expr &nr, ProcId src);
+	z3::expr folio_try_dup_anon_rmap_pmd(const z3::expr &g, const z3::expr &fid, ProcId src);
+	void folio_try_share_anon_rmap(const z3::expr &g, const z3::expr &fid, const z3::expr &page);
+
+	/* --- deferred split, THP (sym_huge_memory.cc) --- */
+	void deferred_split_folio(const z3::expr &g, unsigned i, bool partially_mapped);
+	void folio_unqueue_deferred_split(const z3::expr &g, unsigned i);
+	void split_queue_push(const z3::expr &g, const z3::expr &fid);
+	void split_queue_remove(const z3::expr &g, const z3::expr &fid);
+	void do_huge_pmd_anonymous_page(const z3::expr &g, ProcId p, unsigned b);
+	void split_huge_pmd_locked(const z3::expr &g, ProcId p, unsigned b);
+	/* Returns the condition under which the PMD was reused (else it was split). */
+	z3::expr do_huge_pmd_wp_page(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare);
+	/* Returns the condition under which it failed (-EAGAIN: the PMD was split). */
+	z3::expr copy_huge_pmd(const z3::expr &g, ProcId src, ProcId dst, unsigned b);
+	void zap_huge_pmd(const z3::expr &g, ProcId p, unsigned b, SymMmuGather &tlb);
+	/* Returns the condition under which the split succeeded. */
+	z3::expr split_folio(const z3::expr &g, const z3::expr &fid);
+	void deferred_split_scan(const z3::expr &g);
+
+	/* --- faults, fork, zap (sym_memory.cc) --- */
+	void do_anonymous_page(const z3::expr &g, ProcId p, Va va, unsigned order);
+	void handle_write_fault(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare);
+	void do_wp_page(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare);
+	z3::expr wp_can_reuse_anon_folio(const z3::expr &fid) const;
+	void wp_page_copy(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare);
+	z3::expr folio_pte_batch(ProcId p, Va va, const z3::expr &end) const;
+	void copy_page_range(const z3::expr &g, ProcId src, ProcId dst);
+	void copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsigned b);
+	void zap_page_range(const z3::expr &g, ProcId p, const z3::expr &start, const z3::expr &end);
+	void zap_pte_range(const z3::expr &g, ProcId p, unsigned b, const z3::expr &lo,
+			   const z3::expr &hi, SymMmuGather &tlb);
+	void zap_present_ptes(const z3::expr &g, ProcId p, Va va, const z3::expr &nr,
+			      SymMmuGather &tlb);
+
+	/* --- GUP (sym_gup.cc) --- */
+	void try_grab_folio(const z3::expr &g, const z3::expr &fid, const z3::expr &refs, bool pin);
+	void gup_put_folio(const z3::expr &g, const z3::expr &fid, const z3::expr &refs, bool pin);
+	void pin_user_pages(const z3::expr &g, ProcId p, const z3::expr &va, const z3::expr &nr,
+			    const z3::expr &write);
+	void get_user_pages(const z3::expr &g, ProcId p, const z3::expr &va, const z3::expr &nr);
+	void unpin_user_pages(const z3::expr &g, const z3::expr &id);
+	void put_user_pages(const z3::expr &g, const z3::expr &id);
+
+private:
+	std::vector<std::pair<z3::expr, z3::expr>> handle_entries(ProcId p, const z3::expr &va) const;
+	void grab_runs(const z3::expr &g, const std::vector<std::pair<z3::expr, z3::expr>> &entries,
+		       const z3::expr &nr, bool pin);
+	void record_handle(const z3::expr &g, std::vector<SymHandle> &slots, z3::expr &count,
+			   ProcId p, const z3::expr &va, const z3::expr &nr,
+			   const std::vector<std::pair<z3::expr, z3::expr>> &entries);
+	void release_handle(const z3::expr &g, std::vector<SymHandle> &slots, const z3::expr &id,
+			    bool pin);
+};
+
+} // namespace fc::solver

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sym_memory.cc - model/kernel/memory.cc on symbolic state: mm/memory.c as
+ * of v6.12 (anonymous and write faults, fork's copy_present_ptes(), the
+ * batched zap and its mmu_gather).
+ *
+ * The kernel model's loops over present PTEs ("the next PTE at or after
+ * addr", "skip the batch just handled") become loops over every VA of the
+ * range, each under the condition that the walk reaches it.
+ */
+#include "solver/sym_kernel.h"
+
+namespace fc::solver {
+
+/*
+ * do_anonymous_page - a new folio of order @order at @va: nr references
+ * (folio_ref_add(nr - 1) after the allocation's one), mapped exclusive and
+ * writable by nr PTEs.
+ */
+void SymKernel::do_anonymous_page(const z3::expr &g, ProcId p, Va va, unsigned order)
+{
+	if (g.is_false())
+		return;
+	z3::expr fid = folio_alloc(g, num(order));
+	unsigned nr = 1u << order;
+
+	if (nr > 1)
+		folio_ref_add(g, fid, num(nr - 1));
+	assign(s.procs[p].rss_anon, g, mk_add(s.procs[p].rss_anon, num(nr)));
+	folio_add_new_anon_rmap(g, fid, false);
+	for (unsigned i = 0; i < nr; i++)
+		set_pte(g, p, va + i, fid, num(i), T());
+}
+
+/*
+ * handle_write_fault - a write (or, when @unshare holds, a GUP unshare)
+ * fault at @va: do_huge_pmd_wp_page() on a read-only PMD, falling back to
+ * the PTE level after it split the PMD; a new page if nothing is mapped;
+ * do_wp_page() on a read-only PTE. Writable mappings need nothing.
+ */
+void SymKernel::handle_write_fault(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare)
+{
+	if (g.is_false())
+		return;
+	SymPmd pmd = s.procs[p].pmds[va / nb()];
+	z3::expr on_pmd = mk_and(g, pmd.present);
+	z3::expr reused = do_huge_pmd_wp_page(mk_and(on_pmd, mk_not(pmd.writable)), p, va, unshare);
+	z3::expr pte_level = mk_and(mk_and(g, mk_not(mk_and(on_pmd, pmd.writable))), mk_not(reused));
+
+	SymPte pte = s.procs[p].ptes[va];
+	z3::expr none = mk_and(pte_level, mk_not(pte.present));
+	z3::expr read_only = mk_and(pte_level, mk_and(pte.present, mk_not(pte.writable)));
+	do_anonymous_page(none, p, va, 0);
+	do_wp_page(read_only, p, va, unshare);
+}
+
+/*
+ * wp_can_reuse_anon_folio - never a large folio (v6.12); an order-0 folio
+ * if ours is the only reference.
+ *
+ * Mutant cow_reuse_shared: any order-0 folio.
+ */
+z3::expr SymKernel::wp_can_reuse_anon_folio(const z3::expr &fid) const
+{
+	bool any = mutant(Mutant::cow_reuse_shared);
+	return select(fid, [&](const SymFolio &f) {
+		z3::expr small = mk_not(folio_large(f));
+		return any ? small : mk_and(small, mk_eq(f.refcount, num(1)));
+	});
+}
+
+/*
+ * do_wp_page - reuse an AnonExclusive page or one wp_can_reuse_anon_folio()
+ * allows (a write makes the PTE writable, an unshare does not); else copy.
+ */
+void SymKernel::do_wp_page(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare)
+{
+	if (g.is_false())
+		return;
+	SymPte pte = s.procs[p].ptes[va];
+	z3::expr reuse = mk_and(g, mk_or(page_exclusive(pte.folio, pte.page),
+					 wp_can_reuse_anon_folio(pte.folio)));
+
+	set_page_exclusive(reuse, pte.folio, pte.page, T());
+	assign(s.procs[p].ptes[va].writable, mk_and(reuse, mk_not(unshare)), T());
+	wp_page_copy(mk_and(g, mk_not(reuse)), p, va, unshare);
+}
+
+/*
+ * wp_page_copy - COW: a reference on the old folio, a new exclusive order-0
+ * folio mapped at @va, the old page's rmap removed, two references dropped.
+ */
+void SymKernel::wp_page_copy(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare)
+{
+	if (g.is_false())
+		return;
+	SymPte old = s.procs[p].ptes[va];
+
+	folio_get(g, old.folio);
+	visible(g, "wp_page_copy: folio_get on the old folio");
+	z3::expr nid = folio_alloc(g, num(0));
+	folio_add_new_anon_rmap(g, nid, false);
+	set_pte(g, p, va, nid, num(0), mk_not(unshare));
+	page_replaced(g, p, va, old.folio, old.page);
+
+	folio_remove_rmap_ptes(g, old.folio, old.page, num(1));
+	visible(g, "wp_page_copy: folio_remove_rmap_pte on the old page", true);
+	folio_put(g, old.folio);
+	visible(g, "wp_page_copy: old PTE's reference dropped", true);
+	folio_put(g, old.folio);
+}
+
+/*
+ * folio_pte_batch - how many PTEs from @va (below @end and inside the PTE
+ * table) map consecutive pages of the folio @va maps, if it is large and the
+ * variant batches; else 1. Writability is ignored.
+ */
+z3::expr SymKernel::folio_pte_batch(ProcId p, Va va, const z3::expr &end) const
+{
+	if (unbatched())
+		return num(1);
+	const SymPte &first = s.procs[p].ptes[va];
+	z3::expr large = select(first.folio, [](const SymFolio &f) { return folio_large(f); });
+	z3::expr nr_pages = select(first.folio, [&](const SymFolio &f) { return folio_nr_pages(f); });
+	Va table_end = va - va % nb() + nb();
+
+	z3::expr go_on = T();
+	std::vector<z3::expr> more;
+	for (Va a = va + 1; a < table_end; a++) {
+		const SymPte &pte = s.procs[p].ptes[a];
+		z3::expr m = num(static_cast<int64_t>(a - va));
+		go_on = mk_and(go_on, mk_and(mk_lt(num(static_cast<int64_t>(a)), end),
+					     mk_lt(mk_add(first.page, m), nr_pages)));
+		go_on = mk_and(go_on, mk_and(pte.present, mk_and(mk_eq(pte.folio, first.folio),
+								mk_eq(pte.page, mk_add(first.page, m)))));
+		more.push_back(count_if(go_on));
+	}
+	return mk_ite(large, mk_add(num(1), sum_of(c, more)), num(1));
+}
+
+/*
+ * copy_page_range - fork: each PMD block in VA order, copy_huge_pmd() for a
+ * PMD (copy_pte_range() after it split one), copy_pte_range() otherwise.
+ */
+void SymKernel::copy_page_range(const z3::expr &g, ProcId src, ProcId dst)
+{
+	if (g.is_false())
+		return;
+	for (unsigned b = 0; b < sc.blocks(); b++) {
+		z3::expr had_pmd = s.procs[src].pmds[b].present;
+		z3::expr fail = copy_huge_pmd(mk_and(g, had_pmd), src, dst, b);
+		copy_pte_range(mk_and(g, mk_or(mk_not(had_pmd), fail)), src, dst, b);
+	}
+	visible(g, "copy_page_range: done", true);
+}
+
+/*
+ * copy_pte_range - copy_present_ptes() for each present PTE of block @b.
+ * From each VA the walk reaches (@cursor: the batch before it ended there):
+ *  - a large folio, batched: folio_ref_add(nr) and share the batch; if that
+ *    fails (-EAGAIN: pinned, some page exclusive), undo and take the VA
+ *    alone with a preallocated folio;
+ *  - alone (order 0, unbatched, or after the failed batch): folio_get() and
+ *    share the page; if that fails without a preallocated folio, allocate
+ *    one and retry; with one, copy_present_page() gives the child a copy.
+ * Shared PTEs become read-only on both sides; the child's rss is added at
+ * the end.
+ */
+void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsigned b)
+{
+	if (g.is_false())
+		return;
+	Va start = Va{b} * nb(), end = start + nb();
+	z3::expr cursor = num(static_cast<int64_t>(start));
+	z3::expr rss = num(0);
+
+	for (Va a = start; a < end; a++) {
+		SymPte pte = s.procs[src].ptes[a];
+		z3::expr reached = mk_and(mk_and(g, pte.present), mk_le(cursor, num(static_cast<int64_t>(a))));
+		if (reached.is_false())
+			continue;
+		z3::expr fid = pte.folio, page = pte.page;
+		z3::expr large = select(fid, [](const SymFolio &f) { return folio_large(f); });
+		z3::expr batched = unbatched() ? F() : mk_and(reached, large);
+		z3::expr nr = folio_pte_batch(src, a, num(static_cast<int64_t>(end)));
+
+		folio_ref_add(batched, fid, nr);
+		visible(batched, "copy_present_ptes: folio_ref_add");
+		z3::expr batch_fail = folio_try_dup_anon_rmap_ptes(batched, fid, page, nr, src);
+		folio_ref_sub(batch_fail, fid, nr);
+		z3::expr batch_ok = mk_and(batched, mk_not(batch_fail));
+
+		/* alone: first attempt (no preallocated folio unless the batch failed) */
+		z3::expr alone = mk_and(reached, mk_not(batched));
+		z3::expr single = mk_or(alone, batch_fail);
+		folio_get(single, fid);
+		visible(single, "copy_present_ptes: folio_get");
+		z3::expr fail1 = folio_try_dup_anon_rmap_ptes(single, fid, page, num(1), src);
+		folio_put(fail1, fid);
+		/* folio_prealloc() and retry */
+		z3::expr retry = mk_and(alone, fail1);
+		folio_get(retry, fid);
+		visible(retry, "copy_present_ptes: folio_get");
+		z3::expr fail2 = folio_try_dup_anon_rmap_ptes(retry, fid, page, num(1), src);
+		folio_put(fail2, fid);
+
+		/* copy_present_page(): the child gets its own page */
+		z3::expr copy = mk_or(mk_and(batch_fail, fail1), fail2);
+		z3::expr nid = folio_alloc(copy, num(0));
+		folio_add_new_anon_rmap(copy, nid, false);
+		set_pte(copy, dst, a, nid, num(0), T());
+		rss = mk_add(rss, count_if(copy));
+		visible(copy, "copy_present_page: child copy mapped");
+
+		/* __copy_present_ptes(): wrprotect both sides */
+		z3::expr shared = mk_or(batch_ok, mk_or(mk_and(single, mk_not(fail1)),
+							mk_and(retry, mk_not(fail2))));
+		z3::expr shared_nr = mk_ite(batch_ok, nr, num(1));
+		for (Va x = a; x < end; x++) {
+			z3::expr in = mk_and(shared, mk_lt(num(static_cast<int64_t>(x - a)), shared_nr));
+			if (in.is_false())
+				continue;
+			SymPte from = s.procs[src].ptes[x];
+			assign(s.procs[src].ptes[x].writable, in, F());
+			set_pte(in, dst, x, from.folio, from.page, F());
+		}
+		rss = mk_add(rss, mk_ite(shared, shared_nr, num(0)));
+		visible(shared, "copy_present_ptes: PTEs copied");
+
+		cursor = mk_ite(reached, mk_add(num(static_cast<int64_t>(a)), shared_nr), cursor);
+	}
+	assign(s.procs[dst].rss_anon, g, mk_add(s.procs[dst].rss_anon, rss));
+}
+
+/*
+ * zap_page_range - zap_page_range_single() of [@start, @end): per PMD block,
+ * zap_huge_pmd() for a PMD wholly inside, __split_huge_pmd() for one partly
+ * inside, then zap_pte_range(); tlb_finish_mmu() drops the gathered
+ * references.
+ */
+void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &start,
+			       const z3::expr &end)
+{
+	if (g.is_false())
+		return;
+	SymMmuGather tlb;
+
+	for (unsigned b = 0; b < sc.blocks(); b++) {
+		z3::expr bs = num(static_cast<int64_t>(Va{b} * nb()));
+		z3::expr be = num(static_cast<int64_t>(Va{b + 1} * nb()));
+		z3::expr overlap = mk_and(g, mk_and(mk_lt(start, be), mk_lt(bs, end)));
+		if (overlap.is_false())
+			continue;
+		z3::expr had_pmd = s.procs[p].pmds[b].present;
+		z3::expr whole = mk_and(mk_le(start, bs), mk_le(be, end));
+		zap_huge_pmd(mk_and(overlap, mk_and(had_pmd, whole)), p, b, tlb);
+		split_huge_pmd_locked(mk_and(overlap, mk_and(had_pmd, mk_not(whole))), p, b);
+		z3::expr lo = mk_ite(mk_lt(start, bs), bs, start);
+		z3::expr hi = mk_ite(mk_lt(be, end), be, end);
+		zap_pte_range(mk_and(overlap, mk_not(mk_and(had_pmd, whole))), p, b, lo, hi, tlb);
+	}
+
+	visible(g, "tlb_finish_mmu: before the flush", true);
+	z3::expr flushed = F();
+	for (const SymMmuGather::Pending &e : tlb.pending) {
+		folio_put_refs(e.guard, e.folio, e.nr);
+		flushed = mk_or(flushed, e.guard);
+	}
+	visible(flushed, "tlb_finish_mmu: after the flush", true);
+}
+
+/*
+ * zap_pte_range - zap_present_ptes() for every present PTE of block @b in
+ * [@lo, @hi), one batch at a time (a zapped batch is no longer present, so
+ * the walk's next VA is the next present one); rss after the loop.
+ */
+void SymKernel::zap_pte_range(const z3::expr &g, ProcId p, unsigned b, const z3::expr &lo,
+			      const z3::expr &hi, SymMmuGather &tlb)
+{
+	if (g.is_false())
+		return;
+	Va start = Va{b} * nb(), end = start + nb();
+	z3::expr rss = num(0);
+
+	for (Va a = start; a < end; a++) {
+		z3::expr va = num(static_cast<int64_t>(a));
+		z3::expr reached = mk_and(mk_and(g, s.procs[p].ptes[a].present),
+					  mk_and(mk_le(lo, va), mk_lt(va, hi)));
+		if (reached.is_false())
+			continue;
+		z3::expr nr = folio_pte_batch(p, a, hi);
+		zap_present_ptes(reached, p, a, nr, tlb);
+		rss = mk_add(rss, mk_ite(reached, nr, num(0)));
+	}
+	assign(s.procs[p].rss_anon, g, mk_sub(s.procs[p].rss_anon, rss));
+}
+
+/*
+ * zap_present_ptes - zap_present_folio_ptes() (v6.12): clear the batch's
+ * PTEs, remove its rmap, then the references: dropped at once with
+ * MMU_GATHER_NO_GATHER, else gathered for the flush.
+ *
+ * Mutants zap_no_folio_get / zap_refs_before_rmap: the seed-000 v1
+ * try_zap_anon_pte_range() for a large folio: a reference per page inside
+ * the loop, the rmap after it, without / with the folio_get()/folio_put()
+ * bracket.
+ */
+void SymKernel::zap_present_ptes(const z3::expr &g, ProcId p, Va va, const z3::expr &nr,
+				 SymMmuGather &tlb)
+{
+	SymPte first = s.procs[p].ptes[va];
+	z3::expr fid = first.folio;
+	Va end = va - va % nb() + nb();
+	z3::expr rest = g;
+
+	if (mutant(Mutant::zap_no_folio_get) || mutant(Mutant::zap_refs_before_rmap)) {
+		bool bracket = mutant(Mutant::zap_refs_before_rmap);
+		z3::expr large = select(fid, [](const SymFolio &f) { return folio_large(f); });
+		z3::expr gs = mk_and(g, large);
+		rest = mk_and(g, mk_not(large));
+
+		if (bracket)
+			folio_get(gs, fid);
+		for (Va a = va; a < end; a++) {
+			z3::expr ga = mk_and(gs, mk_lt(num(static_cast<int64_t>(a - va)), nr));
+			if (ga.is_false())
+				continue;
+			clear_pte(ga, p, a);
+			if (no_gather()) {
+				folio_put(ga, fid);
+				visible(ga, "try_zap_anon_pte_range: __tlb_remove_page (no_gather)");
+			} else {
+				tlb.pending.push_back({ga, fid, num(1)});
+			}
+		}
+		folio_remove_rmap_ptes(gs, fid, first.page, nr);
+		visible(gs, "try_zap_anon_pte_range: folio_remove_rmap_range");
+		if (bracket) {
+			folio_put(gs, fid);
+			visible(gs, "try_zap_anon_pte_range: folio_put");
+		}
+	}
+
+	if (rest.is_false())
+		return;
+	for (Va a = va; a < end; a++)
+		clear_pte(mk_and(rest, mk_lt(num(static_cast<int64_t>(a - va)), nr)), p, a);
+	folio_remove_rmap_ptes(rest, fid, first.page, nr);
+	visible(rest, "zap_present_folio_ptes: folio_remove_rmap_ptes");
+	if (no_gather()) {
+		folio_put_refs(rest, fid, nr);
+		visible(rest, "zap_present_folio_ptes: __tlb_remove_folio_pages (no_gather)");
+	} else {
+		tlb.pending.push_back({rest, fid, nr});
+	}
+}
+
+} // namespace fc::solver

@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * transitions.cc - statement dispatch (KernelModel::apply()), legality
+ * (ReferenceModel::check()) and the op alphabet's domain.
+ */
+#include "solver/transitions.h"
+
+#include "solver/sym_kernel.h"
+
+#include <sstream>
+
+namespace fc::solver {
+
+namespace {
+
+struct KindName {
+	OpKind kind;
+	const char *name;
+};
+
+const std::vector<KindName> &kind_names()
+{
+	static const std::vector<KindName> names = {
+		{OpKind::fault_anon, "fault"}, {OpKind::read, "read"},
+		{OpKind::write, "write"},      {OpKind::fork, "fork"},
+		{OpKind::munmap, "munmap"},    {OpKind::pin, "pin"},
+		{OpKind::unpin, "unpin"},      {OpKind::get, "get"},
+		{OpKind::put, "put"},          {OpKind::split_pmd, "split_pmd"},
+		{OpKind::split, "split"},      {OpKind::shrink, "shrink"},
+		{OpKind::exit, "exit"},
+	};
+	return names;
+}
+
+z3::expr kind_is(const SymOp &op, OpKind k)
+{
+	return mk_eq(op.kind, op.kind.ctx().int_val(static_cast<int>(k)));
+}
+
+z3::expr in_range(const z3::expr &x, int64_t lo, int64_t hi)
+{
+	z3::context &c = x.ctx();
+	return mk_and(mk_le(c.int_val(lo), x), mk_le(x, c.int_val(hi)));
+}
+
+/* A PMD or a PTE of @p covers @va in @s. */
+z3::expr va_mapped(const SymState &s, const SolverScope &sc, ProcId p, Va va)
+{
+	return mk_or(s.procs[p].pmds[va / sc.pmd_pages()].present, s.procs[p].ptes[va].present);
+}
+
+/*
+ * op_domain - the fields of a statement of kind @k: the ones it uses within
+ * the scope, the others at their defaults (so a model names one statement).
+ */
+z3::expr op_domain(OpKind k, const SymOp &op, const SolverScope &sc)
+{
+	z3::context &c = op.kind.ctx();
+	bool uses_proc = k != OpKind::unpin && k != OpKind::put && k != OpKind::split &&
+			 k != OpKind::shrink;
+	bool uses_va = k == OpKind::fault_anon || k == OpKind::read || k == OpKind::write ||
+		       k == OpKind::munmap || k == OpKind::pin || k == OpKind::get ||
+		       k == OpKind::split_pmd;
+	z3::expr d = uses_proc ? in_range(op.proc, 0, sc.procs - 1) : mk_eq(op.proc, c.int_val(0));
+	d = mk_and(d, uses_va ? in_range(op.va, 0, sc.space - 1) : mk_eq(op.va, c.int_val(0)));
+	if (k == OpKind::munmap)
+		d = mk_and(d, in_range(op.pages, 1, sc.space));
+	else if (k == OpKind::pin || k == OpKind::get)
+		d = mk_and(d, in_range(op.pages, 1, sc.handle_pages));
+	else
+		d = mk_and(d, mk_eq(op.pages, c.int_val(1)));
+	d = mk_and(d, k == OpKind::fault_anon ? in_range(op.order, 0, sc.pmd_order)
+					       : mk_eq(op.order, c.int_val(0)));
+	if (k != OpKind::fault_anon)
+		d = mk_and(d, mk_not(op.pmd));
+	if (k != OpKind::pin)
+		d = mk_and(d, mk_not(op.write));
+	if (k == OpKind::unpin)
+		d = mk_and(d, in_range(op.handle, 1, sc.pins));
+	else if (k == OpKind::put)
+		d = mk_and(d, in_range(op.handle, 1, sc.refs));
+	else
+		d = mk_and(d, mk_eq(op.handle, c.int_val(0)));
+	d = mk_and(d, k == OpKind::split ? in_range(op.folio, 1, sc.folios)
+					  : mk_eq(op.folio, c.int_val(0)));
+	return d;
+}
+
+/* The process the statement names, as a guard per process: op.proc == p and p is live. */
+z3::expr proc_is(const SymOp &op, ProcId p)
+{
+	return mk_eq(op.proc, op.proc.ctx().int_val(p));
+}
+
+z3::expr live_proc(const SymState &s, const SymOp &op, const SolverScope &sc)
+{
+	z3::expr r = s.ctx().bool_val(false);
+	for (ProcId p = 0; p < sc.procs; p++)
+		r = mk_or(r, mk_and(proc_is(op, p), proc_live(s, p)));
+	return r;
+}
+
+/* check_fault_anon(): order, alignment, inside the space, nothing mapped there. */
+z3::expr legal_fault(const SymState &s, const SymOp &op, const SolverScope &sc)
+{
+	z3::context &c = s.ctx();
+	z3::expr r = c.bool_val(false);
+	for (ProcId p = 0; p < sc.procs; p++) {
+		z3::expr gp = mk_and(proc_is(op, p), proc_live(s, p));
+		auto unmapped = [&](Va va, Va nr) {
+			z3::expr u = c.bool_val(true);
+			for (Va a = va; a < va + nr; a++)
+				u = mk_and(u, mk_not(va_mapped(s, sc, p, a)));
+			return u;
+		};
+		for (unsigned b = 0; b < sc.blocks(); b++) {
+			Va va = Va{b} * sc.pmd_pages();
+			r = mk_or(r, mk_and(mk_and(gp, op.pmd),
+					    mk_and(mk_and(mk_eq(op.va, c.int_val(va)),
+							  mk_eq(op.order, c.int_val(sc.pmd_order))),
+						   unmapped(va, sc.pmd_pages()))));
+		}
+		for (unsigned k = 0; k <= sc.pte_max_order; k++) {
+			Va nr = Va{1} << k;
+			for (Va va = 0; va + nr <= sc.space; va += nr)
+				r = mk_or(r, mk_and(mk_and(gp, mk_not(op.pmd)),
+						    mk_and(mk_and(mk_eq(op.va, c.int_val(va)),
+								  mk_eq(op.order, c.int_val(k))),
+							   unmapped(va, nr))));
+		}
+	}
+	return r;
+}
+
+/* check_gup(): the whole range inside the space and mapped. */
+z3::expr legal_gup(const SymState &s, const SymOp &op, const SolverScope &sc)
+{
+	z3::context &c = s.ctx();
+	z3::expr r = mk_and(live_proc(s, op, sc),
+			    mk_le(mk_add(op.va, op.pages), c.int_val(sc.space)));
+	for (ProcId p = 0; p < sc.procs; p++)
+		for (Va a = 0; a < sc.space; a++) {
+			z3::expr va = c.int_val(static_cast<int64_t>(a));
+			z3::expr in = mk_and(proc_is(op, p),
+					     mk_and(mk_le(op.va, va), mk_lt(va, mk_add(op.va, op.pages))));
+			r = mk_and(r, mk_implies(in, va_mapped(s, sc, p, a)));
+		}
+	return r;
+}
+
+/* check_handle(): a live handle. */
+z3::expr legal_handle(const std::vector<SymHandle> &slots, const z3::expr &count, const z3::expr &id)
+{
+	z3::context &c = count.ctx();
+	z3::expr r = c.bool_val(false);
+	for (unsigned h = 0; h < slots.size(); h++)
+		r = mk_or(r, mk_and(mk_eq(id, c.int_val(h + 1)),
+				    mk_and(mk_lt(c.int_val(h), count), mk_not(slots[h].released))));
+	return r;
+}
+
+/* ReferenceModel::State::check() for a statement of kind @k. */
+z3::expr legality(OpKind k, const SymState &s, const SymOp &op, const SolverScope &sc)
+{
+	z3::context &c = s.ctx();
+	switch (k) {
+	case OpKind::fault_anon:
+		return legal_fault(s, op, sc);
+	case OpKind::read:
+	case OpKind::write:
+	case OpKind::fork:
+	case OpKind::exit:
+		return live_proc(s, op, sc);
+	case OpKind::munmap:
+		return mk_and(live_proc(s, op, sc), mk_le(mk_add(op.va, op.pages), c.int_val(sc.space)));
+	case OpKind::pin:
+	case OpKind::get:
+		return legal_gup(s, op, sc);
+	case OpKind::unpin:
+		return legal_handle(s.pins, s.nr_pins, op.handle);
+	case OpKind::put:
+		return legal_handle(s.refs, s.nr_refs, op.handle);
+	case OpKind::split_pmd: {
+		z3::expr r = live_proc(s, op, sc), covered = c.bool_val(false);
+		for (ProcId p = 0; p < sc.procs; p++)
+			for (unsigned b = 0; b < sc.blocks(); b++) {
+				Va bs = Va{b} * sc.pmd_pages();
+				covered = mk_or(covered,
+						mk_and(mk_and(proc_is(op, p), s.procs[p].pmds[b].present),
+						       mk_and(mk_le(c.int_val(bs), op.va),
+							      mk_lt(op.va, c.int_val(bs + sc.pmd_pages())))));
+			}
+		return mk_and(r, covered);
+	}
+	case OpKind::split: {
+		z3::expr r = c.bool_val(false);
+		for (unsigned i = 0; i < sc.folios; i++)
+			r = mk_or(r, mk_and(mk_eq(op.folio, c.int_val(i + 1)), folio_live(s, i)));
+		return r;
+	}
+	case OpKind::shrink:
+		return c.bool_val(true);
+	default:
+		return c.bool_val(false);
+	}
+}
+
+/*
+ * apply_kind - KernelModel::apply() for a statement of kind @kind, on a
+ * kernel whose state is the pre-state and whose path is "op.kind is @kind"
+ * (the guard is the caller's, applied by SymKernel::branch()). The concrete
+ * process, VA and order a kernel function needs are enumerated, each its
+ * own path of @k.branch().
+ */
+void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
+{
+	const SolverScope &sc = k.sc;
+	z3::context &c = k.c;
+	const z3::expr T = c.bool_val(true);
+	auto each_proc = [&](const std::function<void(ProcId, SymKernel &)> &fn) {
+		std::vector<z3::expr> guards;
+		for (ProcId p = 0; p < sc.procs; p++)
+			guards.push_back(proc_is(op, p));
+		k.branch(guards, [&](size_t p, SymKernel &sub) { fn(static_cast<ProcId>(p), sub); });
+	};
+	/* One path per (process, va) of @vas. */
+	auto each_proc_va = [&](const std::vector<std::pair<z3::expr, Va>> &vas,
+				const std::function<void(ProcId, size_t, SymKernel &)> &fn) {
+		each_proc([&](ProcId p, SymKernel &kp) {
+			std::vector<z3::expr> guards;
+			for (const auto &v : vas)
+				guards.push_back(v.first);
+			kp.branch(guards, [&](size_t i, SymKernel &sub) { fn(p, i, sub); });
+		});
+	};
+
+	switch (kind) {
+	case OpKind::fault_anon: {
+		/* Paths: a PMD fault per block, a PTE fault per (order, aligned va). */
+		struct FaultPath {
+			bool pmd;
+			unsigned order;
+			Va va;
+		};
+		std::vector<FaultPath> paths;
+		std::vector<std::pair<z3::expr, Va>> guards;
+		for (unsigned b = 0; b < sc.blocks(); b++) {
+			Va va = Va{b} * sc.pmd_pages();
+			paths.push_back({true, sc.pmd_order, va});
+			guards.emplace_back(mk_and(op.pmd, mk_eq(op.va, c.int_val(va))), va);
+		}
+		for (unsigned o = 0; o <= sc.pte_max_order; o++) {
+			Va nr = Va{1} << o;
+			for (Va va = 0; va + nr <= sc.space; va += nr) {
+				paths.push_back({false, o, va});
+				guards.emplace_back(mk_and(mk_not(op.pmd),
+							   mk_and(mk_eq(op.order, c.int_val(o)),
+								  mk_eq(op.va, c.int_val(va)))),
+						    va);
+			}
+		}
+		each_proc_va(guards, [&](ProcId p, size_t i, SymKernel &sub) {
+			const FaultPath &f = paths[i];
+			if (f.pmd)
+				sub.do_huge_pmd_anonymous_page(T, p, f.va / sc.pmd_pages());
+			else
+				sub.do_anonymous_page(T, p, f.va, f.order);
+		});
+		break;
+	}
+	case OpKind::read:
+		/* No accounting: an unmapped VA would map the shared zeropage. */
+		break;
+	case OpKind::write: {
+		std::vector<std::pair<z3::expr, Va>> vas;
+		for (Va va = 0; va < sc.space; va++)
+			vas.emplace_back(mk_eq(op.va, c.int_val(va)), va);
+		each_proc_va(vas, [&](ProcId p, size_t i, SymKernel &sub) {
+			sub.handle_write_fault(T, p, vas[i].second, c.bool_val(false));
+		});
+		break;
+	}
+	case OpKind::fork: {
+		/* The child exists (mms resized) before copy_page_range() runs. */
+		assign(k.s.nr_procs, T, mk_add(pre.nr_procs, c.int_val(1)));
+		std::vector<z3::expr> guards;
+		std::vector<std::pair<ProcId, ProcId>> pq;
+		for (ProcId p = 0; p < sc.procs; p++)
+			for (ProcId q = 1; q < sc.procs; q++) {
+				guards.push_back(mk_and(proc_is(op, p), mk_eq(pre.nr_procs, c.int_val(q))));
+				pq.emplace_back(p, q);
+			}
+		k.branch(guards, [&](size_t i, SymKernel &sub) {
+			auto [p, q] = pq[i];
+			SymProc &child = sub.s.procs[q];
+			child.exited = c.bool_val(false);
+			child.has_pinned = c.bool_val(false);
+			child.rss_anon = c.int_val(0);
+			for (Va a = 0; a < sc.space; a++)
+				sub.clear_pte(T, q, a);
+			for (unsigned b = 0; b < sc.blocks(); b++)
+				sub.clear_pmd(T, q, b);
+			sub.copy_page_range(T, p, q);
+		});
+		break;
+	}
+	case OpKind::munmap:
+		each_proc([&](ProcId p, SymKernel &sub) {
+			sub.zap_page_range(T, p, op.va, mk_add(op.va, op.pages));
+		});
+		break;
+	case OpKind::pin:
+		each_proc([&](ProcId p, SymKernel &sub) {
+			sub.pin_user_pages(T, p, op.va, op.pages, op.write);
+		});
+		break;
+	case OpKind::get:
+		each_proc([&](ProcId p, SymKernel &sub) { sub.get_user_pages(T, p, op.va, op.pages); });
+		break;
+	case OpKind::unpin:
+		k.unpin_user_pages(T, op.handle);
+		break;
+	case OpKind::put:
+		k.put_user_pages(T, op.handle);
+		break;
+	case OpKind::split_pmd: {
+		std::vector<std::pair<z3::expr, Va>> blocks;
+		for (unsigned b = 0; b < sc.blocks(); b++) {
+			Va bs = Va{b} * sc.pmd_pages();
+			blocks.emplace_back(mk_and(mk_le(c.int_val(bs), op.va),
+						   mk_lt(op.va, c.int_val(bs + sc.pmd_pages()))),
+					    b);
+		}
+		each_proc_va(blocks, [&](ProcId p, size_t i, SymKernel &sub) {
+			unsigned b = static_cast<unsigned>(blocks[i].second);
+			/* A copy: the guard must not follow the PMD it clears. */
+			const z3::expr present = sub.s.procs[p].pmds[b].present;
+			sub.split_huge_pmd_locked(present, p, b);
+		});
+		break;
+	}
+	case OpKind::split:
+		/* The caller's reference, as split_huge_pages_pid() takes it. */
+		k.folio_get(T, op.folio);
+		k.visible(T, "split: caller reference taken");
+		k.split_folio(T, op.folio);
+		k.folio_put(T, op.folio);
+		break;
+	case OpKind::shrink:
+		k.deferred_split_scan(T);
+		break;
+	case OpKind::exit:
+		each_proc([&](ProcId p, SymKernel &sub) {
+			sub.zap_page_range(T, p, c.int_val(0), c.int_val(sc.space));
+			sub.s.procs[p].exited = c.bool_val(true);
+		});
+		break;
+	default:
+		break;
+	}
+}
+
+} // namespace
+
+const std::vector<OpKind> &encoded_ops()
+{
+	static const std::vector<OpKind> kinds = [] {
+		std::vector<OpKind> v;
+		for (const KindName &k : kind_names())
+			v.push_back(k.kind);
+		return v;
+	}();
+	return kinds;
+}
+
+bool op_encoded(OpKind k)
+{
+	for (OpKind e : encoded_ops())
+		if (e == k)
+			return true;
+	return false;
+}
+
+std::string op_kind_name(OpKind k)
+{
+	for (const KindName &n : kind_names())
+		if (n.kind == k)
+			return n.name;
+	return "statement " + std::to_string(static_cast<int>(k));
+}
+
+std::vector<OpKind> parse_op_kinds(const std::string &list, std::string *error)
+{
+	if (list == "all" || list.empty())
+		return encoded_ops();
+	std::vector<OpKind> kinds;
+	std::stringstream ss(list);
+	std::string item;
+	while (std::getline(ss, item, ',')) {
+		bool found = false;
+		for (const KindName &k : kind_names())
+			if (item == k.name) {
+				kinds.push_back(k.kind);
+				found = true;
+			}
+		if (!found) {
+			std::string known;
+			for (const KindName &k : kind_names())
+				known += std::string(known.empty() ? "" : ",") + k.name;
+			*error = "unknown statement '" + item + "' (" + known + " or all)";
+			return {};
+		}
+	}
+	return kinds;
+}
+
+SymOp fresh_op(z3::context &c, const std::string &prefix)
+{
+	SymOp op(c);
+	op.kind = c.int_const((prefix + ".kind").c_str());
+	op.proc = c.int_const((prefix + ".proc").c_str());
+	op.va = c.int_const((prefix + ".va").c_str());
+	op.pages = c.int_const((prefix + ".pages").c_str());
+	op.order = c.int_const((prefix + ".order").c_str());
+	op.pmd = c.bool_const((prefix + ".pmd").c_str());
+	op.write = c.bool_const((prefix + ".write").c_str());
+	op.handle = c.int_const((prefix + ".handle").c_str());
+	op.folio = c.int_const((prefix + ".folio").c_str());
+	return op;
+}
+
+std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc)
+{
+	std::vector<Op> out;
+	Op base;
+	base.kind = k;
+	base.pages = 1;
+	bool uses_proc = k != OpKind::unpin && k != OpKind::put && k != OpKind::split &&
+			 k != OpKind::shrink;
+	for (ProcId p = 0; p < (uses_proc ? sc.procs : 1u); p++) {
+		Op o = base;
+		o.proc = p;
+		switch (k) {
+		case OpKind::fault_anon:
+			for (Va va = 0; va < sc.space; va++) {
+				for (unsigned order = 0; order <= sc.pmd_order; order++) {
+					o.va = va;
+					o.order = order;
+					o.pmd = false;
+					out.push_back(o);
+					if (order == sc.pmd_order) {
+						o.pmd = true;
+						out.push_back(o);
+					}
+				}
+			}
+			break;
+		case OpKind::read:
+		case OpKind::write:
+		case OpKind::split_pmd:
+			for (Va va = 0; va < sc.space; va++) {
+				o.va = va;
+				out.push_back(o);
+			}
+			break;
+		case OpKind::munmap:
+			for (Va va = 0; va < sc.space; va++)
+				for (Va n = 1; n <= sc.space; n++) {
+					o.va = va;
+					o.pages = n;
+					out.push_back(o);
+				}
+			break;
+		case OpKind::pin:
+		case OpKind::get:
+			for (Va va = 0; va < sc.space; va++)
+				for (Va n = 1; n <= sc.handle_pages; n++)
+					for (bool w : {false, true}) {
+						if (w && k != OpKind::pin)
+							continue;
+						o.va = va;
+						o.pages = n;
+						o.write = w;
+						out.push_back(o);
+					}
+			break;
+		case OpKind::unpin:
+		case OpKind::put:
+			for (unsigned h = 1; h <= (k == OpKind::unpin ? sc.pins : sc.refs); h++) {
+				o.handle = static_cast<HandleId>(h);
+				out.push_back(o);
+			}
+			break;
+		case OpKind::split:
+			for (unsigned f = 1; f <= sc.folios; f++) {
+				o.folio = static_cast<FolioId>(f);
+				out.push_back(o);
+			}
+			break;
+		default:
+			out.push_back(o);
+			break;
+		}
+	}
+	return out;
+}
+
+SymOp concrete_op(z3::context &c, const Op &o)
+{
+	SymOp op(c);
+	op.kind = c.int_val(static_cast<int>(o.kind));
+	op.proc = c.int_val(o.proc);
+	op.va = c.int_val(static_cast<int64_t>(o.va));
+	op.pages = c.int_val(static_cast<int64_t>(o.pages));
+	op.order = c.int_val(o.order);
+	op.pmd = c.bool_val(o.pmd);
+	op.write = c.bool_val(o.write);
+	op.handle = c.int_val(o.handle);
+	op.folio = c.int_val(o.folio);
+	return op;
+}
+
+Op decode_op(const Evaluator &ev, const SymOp &op, const SymState &pre, const SolverScope &sc)
+{
+	Op o;
+	o.kind = static_cast<OpKind>(eval_int(ev, op.kind));
+	o.proc = static_cast<ProcId>(eval_int(ev, op.proc));
+	o.va = static_cast<Va>(eval_int(ev, op.va));
+	o.pages = static_cast<uint64_t>(eval_int(ev, op.pages));
+	o.order = static_cast<unsigned>(eval_int(ev, op.order));
+	o.pmd = eval_bool(ev, op.pmd);
+	o.write = eval_bool(ev, op.write);
+	o.handle = static_cast<HandleId>(eval_int(ev, op.handle));
+	o.folio = static_cast<FolioId>(eval_int(ev, op.folio));
+	if (o.kind == OpKind::fork)
+		o.proc2 = static_cast<ProcId>(eval_int(ev, pre.nr_procs));
+	(void)sc;
+	return o;
+}
+
+Transition encode_transition(const Config &cfg, const SolverScope &sc, const SymState &pre,
+			     const SymOp &op, const std::vector<OpKind> &kinds)
+{
+	z3::context &c = pre.ctx();
+	SymKernel k(cfg, sc, pre);
+	Transition t(c);
+	t.op_ok = c.bool_val(false);
+	t.legal = c.bool_val(false);
+
+	/* One path per statement kind, each from the pre-state. */
+	std::vector<z3::expr> guards;
+	for (OpKind kind : kinds) {
+		z3::expr is = kind_is(op, kind);
+		guards.push_back(is);
+		if (is.is_false())
+			continue;
+		t.op_ok = mk_or(t.op_ok, mk_and(is, op_domain(kind, op, sc)));
+		t.legal = mk_or(t.legal, mk_and(is, legality(kind, pre, op, sc)));
+	}
+	k.branch(guards, [&](size_t i, SymKernel &sub) {
+		apply_kind(sub, kinds[i], op, pre);
+		if (kinds[i] == OpKind::fork)
+			sub.leave_scope(mk_le(c.int_val(sc.procs), pre.nr_procs));
+	});
+	k.visible(c.bool_val(true), "end of operation", true);
+
+	t.in_scope = mk_not(k.out_of_scope);
+	t.points = std::move(k.points);
+	t.replaced = std::move(k.replaced);
+	t.post = std::move(k.s);
+	return t;
+}
+
+} // namespace fc::solver

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * transitions.h - the transition relation: one statement of the op alphabet
+ * applied to a symbolic state, with every visible point inside it.
+ *
+ * A statement is a SymOp whose fields are terms (kind, process, VA, ...);
+ * encode_transition() runs the kernel model's code for every statement kind
+ * of the alphabet on the symbolic state, each under the condition that the
+ * op is of that kind (predicated execution: formula.h, assign()). The result
+ * is the post-state, the legality of the op as ReferenceModel::check()
+ * judges it, whether it stays inside the scope's bounds, and the visible
+ * points in execution order — each a path condition and the state there, as
+ * KernelModel reports them to its observer — so an invariant can be checked
+ * in the middle of a batched zap exactly where the Runner checks it.
+ *
+ * Encoded statements: fault anon [pmd], read, write, fork, munmap, pin,
+ * unpin, get, put, split_pmd, split, shrink, exit. Not encoded (and not in
+ * the kernel model yet): file, fault file=, madv_free, mremap, mprotect,
+ * swapout, swapin.
+ */
+#pragma once
+
+#include "model/trace.h"
+#include "solver/encoding.h"
+
+#include <string>
+#include <vector>
+
+namespace fc::solver {
+
+/* The statement kinds the encoding implements, in alphabet order. */
+const std::vector<OpKind> &encoded_ops();
+bool op_encoded(OpKind k);
+/* The statement's keyword: "fault", "munmap", ... */
+std::string op_kind_name(OpKind k);
+/* "fault,write,..." (names as in traces; "all" for every encoded kind) -> kinds. */
+std::vector<OpKind> parse_op_kinds(const std::string &list, std::string *error);
+
+/* One statement with symbolic fields (Op's fields, same meaning). */
+struct SymOp {
+	z3::expr kind;    /* OpKind as an integer */
+	z3::expr proc;
+	z3::expr va;
+	z3::expr pages;
+	z3::expr order;
+	z3::expr pmd;     /* bool */
+	z3::expr write;   /* bool */
+	z3::expr handle;  /* pin or ref id */
+	z3::expr folio;   /* folio id of split */
+	explicit SymOp(z3::context &c)
+		: kind(c), proc(c), va(c), pages(c), order(c), pmd(c), write(c), handle(c),
+		  folio(c) {}
+};
+
+SymOp fresh_op(z3::context &c, const std::string &prefix);
+/*
+ * concrete_ops - every statement of kind @k inside the alphabet's domain for
+ * @sc (op_ok's fields: process, VA, pages, order, pmd, write, handle, folio),
+ * legal or not; `fork P Q` has Q left 0 (the encoding takes it from the
+ * pre-state). The inductive check asks one question per statement.
+ */
+std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc);
+SymOp concrete_op(z3::context &c, const Op &op);
+/* The statement a model assigns to @op; `fork P Q` takes Q from @pre's nr_procs. */
+Op decode_op(const Evaluator &ev, const SymOp &op, const SymState &pre, const SolverScope &sc);
+
+/* A visible point: reached when @guard holds, with the state @state. */
+struct SymVisiblePoint {
+	z3::expr guard;
+	std::string where;
+	bool settled;
+	SymState state;
+};
+
+/* A COW or unshare fault replaced the page mapped at (@proc, @va). */
+struct SymPageReplaced {
+	z3::expr guard;
+	ProcId proc;
+	Va va;
+	z3::expr folio, page;
+	SymState state;
+};
+
+struct Transition {
+	z3::expr op_ok;     /* the op's fields lie in the alphabet's domain */
+	z3::expr legal;     /* ReferenceModel::check() accepts it */
+	z3::expr in_scope;  /* no folio id, handle, process or queue entry beyond the scope */
+	std::vector<SymVisiblePoint> points;  /* execution order; last: "end of operation" */
+	std::vector<SymPageReplaced> replaced;
+	SymState post;
+	explicit Transition(z3::context &c) : op_ok(c), legal(c), in_scope(c), post(c) {}
+};
+
+/*
+ * encode_transition - @op on @pre under @cfg's variant, arch and mutant.
+ * Only the kinds in @kinds are encoded (op_ok excludes the others).
+ */
+Transition encode_transition(const Config &cfg, const SolverScope &sc, const SymState &pre,
+			     const SymOp &op, const std::vector<OpKind> &kinds);
+
+} // namespace fc::solver
