@@ -70,12 +70,7 @@ BmcResult bounded_model_check(const Config &cfg, const SolverScope &sc, const Qu
 			r.stats.add(s);
 			return r;
 		}
-		budget.arm(s);
-		auto t1 = std::chrono::steady_clock::now();
-		z3::check_result res = s.check();
-		r.stats.solve_seconds += seconds_since(t1);
-		r.stats.checks++;
-		r.stats.add(s);
+		z3::check_result res = r.stats.check(s, budget);
 		r.seconds_per_depth.push_back(seconds_since(t0));
 		if (o.on_depth)
 			o.on_depth(k + 1, r.seconds_per_depth.back());

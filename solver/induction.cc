@@ -108,12 +108,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 				r.reason = "timeout";
 				return r;
 			}
-			budget.arm(s);
-			auto t2 = std::chrono::steady_clock::now();
-			z3::check_result res = s.check();
-			r.stats.solve_seconds += seconds_since(t2);
-			r.stats.checks++;
-			r.stats.add(s);
+			z3::check_result res = r.stats.check(s, budget);
 
 			if (res == z3::unknown) {
 				r.verdict = Verdict::unknown;

@@ -209,29 +209,22 @@ private:
 		return l;
 	}
 
-	Node or_expr()
+	/* left_assoc - operand (@op operand)*, grouped to the left */
+	Node left_assoc(const char *op, Node (Parser::*operand)())
 	{
-		Node l = and_expr();
-		while (is_op("||")) {
-			Token op = take();
-			Node n = make(QueryExpr::Kind::binary, op.col, "||");
-			n->args = {l, and_expr()};
+		Node l = (this->*operand)();
+		while (is_op(op)) {
+			Token t = take();
+			Node n = make(QueryExpr::Kind::binary, t.col, op);
+			n->args = {l, (this->*operand)()};
 			l = n;
 		}
 		return l;
 	}
 
-	Node and_expr()
-	{
-		Node l = cmp_expr();
-		while (is_op("&&")) {
-			Token op = take();
-			Node n = make(QueryExpr::Kind::binary, op.col, "&&");
-			n->args = {l, cmp_expr()};
-			l = n;
-		}
-		return l;
-	}
+	Node or_expr() { return left_assoc("||", &Parser::and_expr); }
+
+	Node and_expr() { return left_assoc("&&", &Parser::cmp_expr); }
 
 	Node cmp_expr()
 	{

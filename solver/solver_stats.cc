@@ -82,4 +82,15 @@ void Budget::arm(z3::solver &s) const
 	s.set(p);
 }
 
+z3::check_result SolverStats::check(z3::solver &s, const Budget &budget)
+{
+	budget.arm(s);
+	auto t = std::chrono::steady_clock::now();
+	z3::check_result res = s.check();
+	solve_seconds += seconds_since(t);
+	checks++;
+	add(s);
+	return res;
+}
+
 } // namespace fc::solver

@@ -13,6 +13,8 @@
 
 namespace fc::solver {
 
+class Budget;
+
 struct SolverStats {
 	double encode_seconds = 0;  /* building terms */
 	double solve_seconds = 0;   /* inside solver.check() */
@@ -25,6 +27,12 @@ struct SolverStats {
 
 	/* Add a solver's cumulative statistics (call once per solver object). */
 	void add(const z3::solver &s);
+	/*
+	 * check - @s.check() within what is left of @budget, counted: its time
+	 * goes to solve_seconds, @s's statistics are added (so call it once per
+	 * solver object, as add()).
+	 */
+	z3::check_result check(z3::solver &s, const Budget &budget);
 	/* "time 1.23 s (encoding 0.40 s, solving 0.83 s, 3 checks); z3: conflicts ..." */
 	std::string summary() const;
 };
