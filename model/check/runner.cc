@@ -16,7 +16,7 @@
 namespace fc {
 
 Runner::Runner(const Config &cfg, RunnerOptions opts)
-	: cfg_(cfg), opts_(opts), ref_(cfg), kernel_(cfg)
+	: cfg_(cfg), opts_(opts), ref_(cfg), kernel_(cfg), inc_(cfg)
 {
 	kernel_.set_observer(this);
 }
@@ -26,7 +26,7 @@ Runner::Runner(const Runner &o)
 	: KernelObserver(), cfg_(o.cfg_), opts_(o.opts_), ref_(o.ref_), kernel_(o.kernel_),
 	  step_(o.step_), violations_(o.violations_), divergence_(o.divergence_),
 	  expect_failures_(o.expect_failures_), counts_(o.counts_),
-	  reported_this_step_(o.reported_this_step_)
+	  reported_this_step_(o.reported_this_step_), inc_(o.cfg_)
 {
 	kernel_.set_observer(this);
 }
@@ -45,7 +45,11 @@ Runner &Runner::operator=(const Runner &o)
 	expect_failures_ = o.expect_failures_;
 	counts_ = o.counts_;
 	reported_this_step_ = o.reported_this_step_;
-	checked_.reset(); /* seen_ keeps its buffers, not its meaning */
+	/* the copied kernel model logs every entry as changed: start seen_ empty */
+	seen_ = Snapshot{};
+	inc_ = IncrementalInvariants(cfg_);
+	checked_.reset();
+	full_any_ = full_settled_ = ended_clean_ = false;
 	kernel_.set_observer(this);
 	return *this;
 }
@@ -78,17 +82,44 @@ void Runner::record(const std::vector<InvariantFailure> &fails, const char *poin
 	}
 }
 
+/* refresh_seen - bring seen_ and the incremental tallies up to date; true if seen_ changed. */
+bool Runner::refresh_seen()
+{
+	const bool changed = kernel_.snapshot_update(seen_, delta_);
+	inc_.absorb(seen_, delta_);
+	return changed;
+}
+
+/*
+ * check_point - the invariants of a (@settled) point on seen_: in full where
+ * the step has not had a full check of this kind yet, else only where the
+ * incremental filter sees a touched folio or process fail (and then in full,
+ * for the exact report).
+ */
+void Runner::check_point(bool settled, const char *point)
+{
+	if (!opts_.incremental_points || !(settled ? full_settled_ : full_any_)) {
+		record(check_invariants(seen_, cfg_, settled), point);
+		inc_.mark_checked(settled);
+		full_any_ = true;
+		full_settled_ |= settled;
+		return;
+	}
+	if (inc_.touched_fail(seen_, settled))
+		record(check_invariants(seen_, cfg_, settled), point);
+}
+
 /*
  * on_visible_point - another CPU looks at the kernel model. The kernel
  * model's own "end of operation" point is skipped: step() checks that state
  * itself once both models have run, and one Snapshot serves that check and
  * the differential comparison.
  */
-void Runner::on_visible_point(const KernelModel &km, const VisiblePoint &vp)
+void Runner::on_visible_point(const KernelModel &, const VisiblePoint &vp)
 {
 	if (!opts_.check_visible_points || std::strcmp(vp.where, "end of operation") == 0)
 		return;
-	const bool changed = km.snapshot_into(seen_);
+	const bool changed = refresh_seen();
 	/*
 	 * The same state, already checked in this step with at least these
 	 * invariants (the unsettled ones are a subset of the settled ones):
@@ -96,14 +127,14 @@ void Runner::on_visible_point(const KernelModel &km, const VisiblePoint &vp)
 	 */
 	if (!changed && checked_ && checked_->step == step_ && (checked_->settled || !vp.settled))
 		return;
-	record(check_invariants(seen_, cfg_, vp.settled), vp.where);
+	check_point(vp.settled, vp.where);
 	checked_ = Checked{step_, vp.settled};
 }
 
 /* on_page_replaced - a COW or unshare fault replaced a page: pin_stays_mapped. */
-void Runner::on_page_replaced(const KernelModel &km, const PageReplaced &r)
+void Runner::on_page_replaced(const KernelModel &, const PageReplaced &r)
 {
-	if (km.snapshot_into(seen_))
+	if (refresh_seen())
 		checked_.reset(); /* seen_ no longer holds the state last checked */
 	record(check_page_replaced(seen_, r), "page replaced");
 }
@@ -147,13 +178,22 @@ StepResult Runner::step(const Op &op)
 	}
 
 	reported_this_step_.fill(false);
+	/*
+	 * Each step reports again what still fails (counts are per step): the
+	 * first points need a full check unless nothing failed at the end of
+	 * the last step, when only what this step touches can fail.
+	 */
+	full_any_ = full_settled_ = ended_clean_;
 	const size_t before = violations_.size();
 	res.note = kernel_.apply(op);
 	ref_.apply(op);
 
-	kernel_.snapshot_into(seen_);
+	refresh_seen();
 	const Snapshot &kern = seen_;
-	record(check_invariants(kern, cfg_, true), "end of operation");
+	const std::vector<InvariantFailure> fails = check_invariants(kern, cfg_, true);
+	ended_clean_ = fails.empty();
+	record(fails, "end of operation");
+	inc_.mark_checked(true);
 	checked_ = Checked{step_, true};
 
 	bool diverged = false;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "model/check/differential.h"
+#include "model/check/incremental_invariants.h"
 #include "model/check/invariants.h"
 #include "model/check/observe.h"
 #include "model/kernel/kernel_model.h"
@@ -58,6 +59,15 @@ struct RunnerOptions {
 	bool check_visible_points = true;
 	/* Compare the two models after every step. */
 	bool differential = true;
+	/*
+	 * Inside a step, re-evaluate only the folios and processes changed
+	 * since the last check (IncrementalInvariants), running the full
+	 * check_invariants() at the step's first point, its first settled
+	 * point, its end, and wherever the filter sees a failure. Reports
+	 * are identical either way (tests/incremental_test.cc); off, every
+	 * point walks the whole state.
+	 */
+	bool incremental_points = true;
 };
 
 class Runner : private KernelObserver {
@@ -88,6 +98,8 @@ private:
 	void on_visible_point(const KernelModel &km, const VisiblePoint &vp) override;
 	void on_page_replaced(const KernelModel &km, const PageReplaced &r) override;
 	void record(const std::vector<InvariantFailure> &fails, const char *point);
+	bool refresh_seen();
+	void check_point(bool settled, const char *point);
 	StepResult run_expect(const Op &op);
 
 	Config cfg_;
@@ -102,13 +114,21 @@ private:
 	/* invariants already reported in the current step (one report each) */
 	std::array<bool, kNrInvariants> reported_this_step_{};
 	/*
-	 * The kernel model's Snapshot as last taken, refilled in place at every
-	 * visible point (KernelModel::snapshot_into()); not copied with the
-	 * Runner. @checked_ says it was last checked in step @step, settled or
-	 * not: an unchanged Snapshot there needs no second evaluation, whose
-	 * failures record() would drop as already reported.
+	 * The kernel model's Snapshot as last taken, brought up to date in
+	 * place at every visible point (KernelModel::snapshot_update(), which
+	 * says in @delta_ what changed, and @inc_ absorbs); not copied with
+	 * the Runner. @checked_ says it was last checked in step @step,
+	 * settled or not: an unchanged Snapshot there needs no second
+	 * evaluation, whose failures record() would drop as already reported.
+	 * @full_any_ / @full_settled_: check_invariants() ran on the whole
+	 * Snapshot at a point / a settled point of the current step, or the
+	 * previous step ended with every invariant holding everywhere
+	 * (@ended_clean_), which serves as both for the next step.
 	 */
 	Snapshot seen_;
+	SnapshotDelta delta_;
+	IncrementalInvariants inc_;
+	bool full_any_ = false, full_settled_ = false, ended_clean_ = false;
 	struct Checked {
 		size_t step;
 		bool settled;

@@ -101,7 +101,7 @@ void KernelModel::State::do_huge_pmd_anonymous_page(ProcId p, Va haddr)
 void KernelModel::State::__split_huge_pmd_locked(ProcId p, Va haddr)
 {
 	KMm &mm = mms[p];
-	KPmd pmd = mm.pmds.at(haddr);
+	KPmd pmd = mm.pmds.map().at(haddr);
 	KFolio &f = folio(pmd.folio);
 	bool anon_exclusive = f.pages[0].anon_exclusive;
 	bool exclusive = anon_exclusive && !mutant(Mutant::split_pmd_drops_exclusive);
@@ -163,7 +163,7 @@ bool KernelModel::State::do_huge_pmd_wp_page(ProcId p, Va va, bool unshare)
  */
 int KernelModel::State::copy_huge_pmd(ProcId src, ProcId dst, Va haddr)
 {
-	KPmd &spmd = mms[src].pmds.at(haddr);
+	const KPmd &spmd = mms[src].pmds.map().at(haddr);
 	KFolio &f = folio(spmd.folio);
 
 	folio_get(f);
@@ -174,7 +174,7 @@ int KernelModel::State::copy_huge_pmd(ProcId src, ProcId dst, Va haddr)
 		return -11; /* -EAGAIN */
 	}
 	mms[dst].rss[MM_ANONPAGES] += f.nr_pages();
-	spmd.writable = false;                     /* pmdp_set_wrprotect() */
+	mms[src].pmds.mut(haddr).writable = false; /* pmdp_set_wrprotect() */
 	mms[dst].pmds[haddr] = KPmd{spmd.folio, false, spmd.clean, false}; /* pmd_mkold() */
 	visible("copy_huge_pmd: PMD copied");
 	return 0;
@@ -187,7 +187,7 @@ int KernelModel::State::copy_huge_pmd(ProcId src, ProcId dst, Va haddr)
 void KernelModel::State::zap_huge_pmd(ProcId p, Va haddr, MmuGather &tlb)
 {
 	KMm &mm = mms[p];
-	KPmd pmd = mm.pmds.at(haddr);
+	KPmd pmd = mm.pmds.map().at(haddr);
 	KFolio &f = folio(pmd.folio);
 
 	mm.pmds.erase(haddr);

@@ -334,6 +334,50 @@ Snapshot KernelModel::State::snapshot() const
 bool KernelModel::snapshot_into(Snapshot &out) const { return s_->snapshot_into(out); }
 
 /*
+ * fill_folio_view - the reader's view of @f into @v, field by field so that
+ * its buffers are reused; returns whether @v changed.
+ */
+bool KernelModel::State::fill_folio_view(const KFolio &f, FolioView &v) const
+{
+	bool changed = false;
+	const long entire = f.large() ? f._entire_mapcount + 1 : 0;
+	long nr_mapped;
+	if (f.large())
+		nr_mapped = f._nr_pages_mapped & FOLIO_PAGES_MAPPED;
+	else
+		nr_mapped = f.pages[0]._mapcount >= 0 ? 1 : 0;
+	changed |= assign(v.id, f.id);
+	changed |= assign(v.order, f.order);
+	changed |= assign(v.anon, f.anon);
+	changed |= assign(v.freed, f.freed);
+	changed |= assign(v.refcount, f._refcount);
+	changed |= assign(v.mapcount, folio_mapcount(f));
+	changed |= assign(v.entire_mapcount, entire);
+	changed |= assign(v.nr_pages_mapped, nr_mapped);
+	changed |= assign(v.pincount, f.large() ? f._pincount : 0L);
+	changed |= assign(v.maybe_pinned, folio_maybe_dma_pinned(f));
+	changed |= assign(v.queued, f.on_deferred_list);
+	changed |= assign(v.partially_mapped, f.partially_mapped);
+	changed |= assign(v.lazyfree, f.lazyfree);
+	if (v.page_mapcount.size() != f.nr_pages()) {
+		v.page_mapcount.resize(f.nr_pages());
+		changed = true;
+	}
+	if (v.anon_exclusive.size() != f.nr_pages()) {
+		v.anon_exclusive.resize(f.nr_pages());
+		changed = true;
+	}
+	for (unsigned i = 0; i < f.nr_pages(); i++) {
+		changed |= assign(v.page_mapcount[i], f.pages[i]._mapcount + 1 + entire);
+		if (v.anon_exclusive[i] != f.pages[i].anon_exclusive) {
+			v.anon_exclusive[i] = f.pages[i].anon_exclusive;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+/*
  * snapshot_into - snapshot(), written over @out field by field so that its
  * buffers are reused; returns whether any field changed. The Runner refills
  * one Snapshot at every visible point of an operation this way.
@@ -345,44 +389,8 @@ bool KernelModel::State::snapshot_into(Snapshot &snap) const
 		snap.folios.resize(folios.size());
 		changed = true;
 	}
-	for (size_t n = 0; n < folios.size(); n++) {
-		const KFolio &f = folios[n];
-		FolioView &v = snap.folios[n];
-		const long entire = f.large() ? f._entire_mapcount + 1 : 0;
-		long nr_mapped;
-		if (f.large())
-			nr_mapped = f._nr_pages_mapped & FOLIO_PAGES_MAPPED;
-		else
-			nr_mapped = f.pages[0]._mapcount >= 0 ? 1 : 0;
-		changed |= assign(v.id, f.id);
-		changed |= assign(v.order, f.order);
-		changed |= assign(v.anon, f.anon);
-		changed |= assign(v.freed, f.freed);
-		changed |= assign(v.refcount, f._refcount);
-		changed |= assign(v.mapcount, folio_mapcount(f));
-		changed |= assign(v.entire_mapcount, entire);
-		changed |= assign(v.nr_pages_mapped, nr_mapped);
-		changed |= assign(v.pincount, f.large() ? f._pincount : 0L);
-		changed |= assign(v.maybe_pinned, folio_maybe_dma_pinned(f));
-		changed |= assign(v.queued, f.on_deferred_list);
-		changed |= assign(v.partially_mapped, f.partially_mapped);
-		changed |= assign(v.lazyfree, f.lazyfree);
-		if (v.page_mapcount.size() != f.nr_pages()) {
-			v.page_mapcount.resize(f.nr_pages());
-			changed = true;
-		}
-		if (v.anon_exclusive.size() != f.nr_pages()) {
-			v.anon_exclusive.resize(f.nr_pages());
-			changed = true;
-		}
-		for (unsigned i = 0; i < f.nr_pages(); i++) {
-			changed |= assign(v.page_mapcount[i], f.pages[i]._mapcount + 1 + entire);
-			if (v.anon_exclusive[i] != f.pages[i].anon_exclusive) {
-				v.anon_exclusive[i] = f.pages[i].anon_exclusive;
-				changed = true;
-			}
-		}
-	}
+	for (size_t n = 0; n < folios.size(); n++)
+		changed |= fill_folio_view(folios[n], snap.folios[n]);
 	if (snap.procs.size() != mms.size()) {
 		snap.procs.resize(mms.size());
 		changed = true;
@@ -392,13 +400,13 @@ bool KernelModel::State::snapshot_into(Snapshot &snap) const
 		ProcView &pv = snap.procs[p];
 		changed |= assign(pv.id, p);
 		changed |= assign(pv.exited, mm.exited);
-		changed |= refill_map(pv.ptes, mm.ptes, [](const KPte &pte) {
+		changed |= refill_map(pv.ptes, mm.ptes.map(), [](const KPte &pte) {
 			return PteView{pte.folio, pte.page, pte.writable, pte.young};
 		});
-		changed |= refill_map(pv.pmds, mm.pmds, [](const KPmd &pmd) {
+		changed |= refill_map(pv.pmds, mm.pmds.map(), [](const KPmd &pmd) {
 			return PmdView{pmd.folio, pmd.writable, pmd.young};
 		});
-		changed |= refill_map(pv.swap, mm.swp, [](const KSwp &e) {
+		changed |= refill_map(pv.swap, mm.swp.map(), [](const KSwp &e) {
 			return SwapPteView{e.slot, e.exclusive};
 		});
 		changed |= assign(pv.rss_anon, mm.rss[MM_ANONPAGES]);

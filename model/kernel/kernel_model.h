@@ -13,6 +13,7 @@
 #pragma once
 
 #include "model/snapshot.h"
+#include "model/snapshot_delta.h"
 #include "model/trace.h"
 
 #include <memory>
@@ -53,6 +54,16 @@ public:
 	 * state: a checker that evaluated @out can then skip re-evaluating it.
 	 */
 	bool snapshot_into(Snapshot &out) const;
+	/*
+	 * snapshot_update - make @out equal to snapshot() in O(what changed)
+	 * and list in @delta (cleared first) what that changed. @out must be
+	 * empty or hold what this model showed at its previous
+	 * snapshot_update(): the page tables' change logs are relative to
+	 * that call, which consumes them. A copy of the model starts with
+	 * every entry logged, so a copy's first update against an empty
+	 * Snapshot lists every entry as new. Returns !delta.empty().
+	 */
+	bool snapshot_update(Snapshot &out, SnapshotDelta &delta) const;
 	const CostCounters &costs() const;
 	const Config &config() const;
 

@@ -14,11 +14,13 @@
 #pragma once
 
 #include "model/kernel/kernel_model.h"
+#include "model/kernel/tracked_map.h"
 
 #include <deque>
 #include <map>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace fc {
@@ -97,16 +99,21 @@ struct KVma {
 	bool anon_vma = false;          /* vma->anon_vma != NULL */
 };
 
-/* struct mm_struct: page tables, VMAs, counters. */
+/*
+ * struct mm_struct: page tables, VMAs, counters. The page tables are
+ * TrackedMaps: each logs the VAs it may have changed (tracked_map.h).
+ */
 struct KMm {
 	bool exited = false;
 	bool has_pinned = false;        /* MMF_HAS_PINNED */
-	std::map<Va, KPte> ptes;
-	std::map<Va, KPmd> pmds;        /* keyed by the PMD-aligned VA */
-	std::map<Va, KSwp> swp;         /* swap PTEs */
+	TrackedMap<KPte> ptes;
+	TrackedMap<KPmd> pmds;          /* keyed by the PMD-aligned VA */
+	TrackedMap<KSwp> swp;           /* swap PTEs */
 	std::map<Va, KVma> vmas;        /* keyed by vm_start */
 	long rss[2] = {0, 0};           /* MM_ANONPAGES, MM_FILEPAGES */
 };
+static_assert(std::is_copy_constructible_v<KMm> && std::is_copy_assignable_v<KMm>);
+static_assert(std::is_nothrow_move_constructible_v<KMm>);
 
 /* A file: struct address_space, i_pages as one folio id per index. */
 struct KFile {
@@ -158,6 +165,8 @@ struct KernelModel::State {
 	void page_replaced(ProcId p, Va va, FolioId f, uint32_t page) const;
 	Snapshot snapshot() const;
 	bool snapshot_into(Snapshot &out) const;
+	/* fill_folio_view - @v = what a reader sees of @f; true if @v changed. */
+	bool fill_folio_view(const KFolio &f, FolioView &v) const;
 
 	/* --- allocation and refcount (include/linux/mm.h, page_ref.h) --- */
 	FolioId folio_alloc(unsigned order);

@@ -50,8 +50,8 @@ std::string KernelModel::State::madvise_free(ProcId p, Va start, Va end)
 			Va next = std::min(vend, pmd_align(addr) + pmd_nr());
 			Va haddr = pmd_align(addr);
 			if (mms[p].pmds.count(haddr)) {
-				bool was = folio(mms[p].pmds.at(haddr).folio).lazyfree;
-				FolioId id = mms[p].pmds.at(haddr).folio;
+				bool was = folio(mms[p].pmds.map().at(haddr).folio).lazyfree;
+				FolioId id = mms[p].pmds.map().at(haddr).folio;
 				if (madvise_free_huge_pmd(p, haddr, addr, next) ||
 				    mms[p].pmds.count(haddr)) {
 					/* done, or still a PMD: pte_offset_map_lock() fails */
@@ -77,8 +77,7 @@ std::string KernelModel::State::madvise_free(ProcId p, Va start, Va end)
  */
 bool KernelModel::State::madvise_free_huge_pmd(ProcId p, Va haddr, Va addr, Va next)
 {
-	KPmd &pmd = mms[p].pmds.at(haddr);
-	KFolio &f = folio(pmd.folio);
+	KFolio &f = folio(mms[p].pmds.map().at(haddr).folio);
 
 	if (folio_likely_mapped_shared(f))
 		return false;
@@ -91,6 +90,7 @@ bool KernelModel::State::madvise_free_huge_pmd(ProcId p, Va haddr, Va addr, Va n
 		folio_put(folio(id));
 		return false;
 	}
+	KPmd &pmd = mms[p].pmds.mut(haddr);
 	pmd.clean = true;    /* pmd_mkclean() */
 	pmd.young = false;   /* pmd_mkold() */
 	folio_mark_lazyfree(f);

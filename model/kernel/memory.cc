@@ -196,7 +196,7 @@ bool KernelModel::State::wp_can_reuse_anon_folio(KFolio &f)
  */
 std::string KernelModel::State::do_wp_page(ProcId p, Va va, bool unshare)
 {
-	KPte &pte = mms[p].ptes.at(va);
+	KPte &pte = mms[p].ptes.mut(va);
 	KFolio &f = folio(pte.folio);
 
 	/* wp_page_reuse(): pte_mkyoung(), maybe_mkwrite(pte_mkdirty()) */
@@ -227,7 +227,7 @@ std::string KernelModel::State::do_wp_page(ProcId p, Va va, bool unshare)
  */
 std::string KernelModel::State::wp_page_copy(ProcId p, Va va, bool unshare)
 {
-	KPte old = mms[p].ptes.at(va);
+	KPte old = mms[p].ptes.map().at(va);
 	folio_get(folio(old.folio));
 	visible("wp_page_copy: folio_get on the old folio");
 
@@ -266,7 +266,7 @@ std::string KernelModel::State::wp_page_copy(ProcId p, Va va, bool unshare)
  */
 std::string KernelModel::State::do_swap_page(ProcId p, Va va, bool write)
 {
-	KSwp entry = mms[p].swp.at(va);
+	KSwp entry = mms[p].swp.map().at(va);
 	std::string note;
 	KFolio *f = swap_cache_get_folio(entry.slot);
 	if (f) {
@@ -393,14 +393,14 @@ void KernelModel::State::copy_pte_range(ProcId src, ProcId dst, Va addr, Va end)
 	for (auto it = mms[src].swp.lower_bound(addr);
 	     it != mms[src].swp.end() && it->first < end; ++it) {
 		swap_duplicate(it->second.slot);
-		it->second.exclusive = false;
+		mms[src].swp.mut(it->first).exclusive = false;
 		mms[dst].swp[it->first] = it->second;
 	}
 
 	auto it = sptes.lower_bound(addr);
 	while (it != sptes.end() && it->first < end) {
 		Va va = it->first;
-		KPte &spte = it->second;
+		const KPte &spte = it->second;
 		KFolio &f = folio(spte.folio);
 		unsigned nr;
 
@@ -448,7 +448,7 @@ void KernelModel::State::copy_pte_range(ProcId src, ProcId dst, Va addr, Va end)
 		/* __copy_present_ptes(): wrprotect both sides of a COW mapping. */
 		const int type = folio(spte.folio).anon ? MM_ANONPAGES : MM_FILEPAGES;
 		for (unsigned i = 0; i < nr; i++, ++it) {
-			it->second.writable = false;
+			sptes.mut(it->first).writable = false;
 			/* the child's copy is old: pte_mkold() */
 			mms[dst].ptes[it->first] = KPte{it->second.folio, it->second.page, false,
 							it->second.clean, false};
@@ -556,7 +556,7 @@ void KernelModel::State::zap_pte_range(ProcId p, Va addr, Va end, MmuGather &tlb
  */
 void KernelModel::State::zap_nonpresent_pte(ProcId p, Va addr)
 {
-	uint64_t slot = mms[p].swp.at(addr).slot;
+	uint64_t slot = mms[p].swp.map().at(addr).slot;
 	mms[p].swp.erase(addr);
 	free_swap_and_cache(slot);
 }
@@ -578,7 +578,7 @@ void KernelModel::State::zap_nonpresent_pte(ProcId p, Va addr)
 void KernelModel::State::zap_present_ptes(ProcId p, Va addr, unsigned nr, MmuGather &tlb)
 {
 	auto &ptes = mms[p].ptes;
-	KPte first = ptes.at(addr);
+	KPte first = ptes.map().at(addr);
 	FolioId id = first.folio;
 	bool no_gather = cfg.arch == Arch::no_gather;
 	bool seed000 = folio(id).large() &&

@@ -65,7 +65,8 @@ void KernelModel::State::change_protection(ProcId p, const KVma &vma, Va start, 
 				bool w = prot_write;
 				if (try_writable && !w)
 					w = f.anon && f.pages[0].anon_exclusive;
-				pmd->second.writable = w;
+				if (pmd->second.writable != w)
+					mm.pmds.mut(haddr).writable = w;
 				addr = next;
 				continue;
 			}
@@ -76,7 +77,8 @@ void KernelModel::State::change_protection(ProcId p, const KVma &vma, Va start, 
 			bool w = prot_write;
 			if (try_writable && !w)
 				w = can_change_pte_writable(vma, it->second);
-			it->second.writable = w;
+			if (it->second.writable != w)
+				mm.ptes.mut(it->first).writable = w;
 		}
 		addr = next;
 	}

@@ -65,7 +65,7 @@ void KernelModel::State::move_page_tables(ProcId p, Va old_addr, uint64_t nr, Va
 
 		if (mm.pmds.count(pmd_align(addr))) {
 			if (extent == pmd_nr()) {
-				mm.pmds[new_a] = mm.pmds.at(addr);
+				mm.pmds[new_a] = mm.pmds.map().at(addr);
 				mm.pmds.erase(addr);
 				visible("move_huge_pmd", true);
 				addr += extent;

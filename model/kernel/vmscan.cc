@@ -180,13 +180,13 @@ bool KernelModel::State::try_to_unmap_one(KFolio &fin, ProcId p, std::string *wh
 	for (auto it = mm.pmds.begin(); it != mm.pmds.end();) {
 		Va haddr = it->first;
 		++it;
-		if (mm.pmds.at(haddr).folio == id)
+		if (mm.pmds.map().at(haddr).folio == id)
 			__split_huge_pmd_locked(p, haddr);
 	}
 
 	for (Va va : ptes_mapping(mm, id)) {
 		KFolio &f = folio(id);
-		KPte pte = mm.ptes.at(va);
+		KPte pte = mm.ptes.map().at(va);
 		uint64_t slot = f.swap + pte.page;
 		bool anon_exclusive = f.pages[pte.page].anon_exclusive;
 
@@ -227,7 +227,7 @@ bool KernelModel::State::try_to_unmap_one_lazyfree(KFolio &fin, ProcId p, std::s
 	for (auto it = mm.pmds.begin(); it != mm.pmds.end();) {
 		Va haddr = it->first;
 		++it;
-		KPmd pmd = mm.pmds.at(haddr);
+		KPmd pmd = mm.pmds.map().at(haddr);
 		if (pmd.folio != id)
 			continue;
 		KFolio &f = folio(id);
@@ -244,7 +244,7 @@ bool KernelModel::State::try_to_unmap_one_lazyfree(KFolio &fin, ProcId p, std::s
 
 	for (Va va : ptes_mapping(mm, id)) {
 		KFolio &f = folio(id);
-		KPte pte = mm.ptes.at(va);
+		KPte pte = mm.ptes.map().at(va);
 		mm.ptes.erase(va);
 		if (!pte.clean || f._refcount != 1 + folio_mapcount(f)) {
 			mm.ptes[va] = pte;

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * incremental_invariants.h - SPEC's invariants re-evaluated on only what
+ * changed since they were last evaluated.
+ *
+ * check_invariants() walks every page table and every folio: O(state) at
+ * each of the dozens of visible points of a statement, and the Runner's
+ * whole cost at pmd_order 9. Every SPEC invariant checked at a visible point
+ * is a statement about one folio (its counters against the PTEs, PMDs and
+ * handles that name it) or one process (its RSS against its PTEs). So this
+ * class keeps, per folio page and per process, the tallies check_invariants()
+ * builds from scratch (struct Tables there), updates them from the
+ * SnapshotDelta of each KernelModel::snapshot_update(), and remembers which
+ * folios and processes a delta touched. touched_fail() then evaluates the
+ * same predicates as check_invariants() for those only.
+ *
+ * It is a filter, not a reporter: when it says something may have broken,
+ * the Runner runs check_invariants() on the whole Snapshot for the exact
+ * report (which folio is named first, how many more). When it says nothing
+ * did, check_invariants() would report nothing that has not been reported
+ * already at an earlier point of the same statement, provided that
+ * statement's first point (and first settled point) was checked in full:
+ * an untouched folio or process looks as it did then.
+ */
+#pragma once
+
+#include "model/snapshot.h"
+#include "model/snapshot_delta.h"
+#include "model/types.h"
+
+#include <string>
+#include <vector>
+
+namespace fc {
+
+class IncrementalInvariants {
+public:
+	explicit IncrementalInvariants(const Config &cfg);
+
+	/* Forget every tally: the Snapshot they follow starts empty again. */
+	void reset();
+	/*
+	 * absorb - @snap was just brought up to date and @d says what changed:
+	 * update the tallies (the "before" side of @d is what they counted)
+	 * and mark the folios and processes it touched.
+	 */
+	void absorb(const Snapshot &snap, const SnapshotDelta &d);
+	/*
+	 * touched_fail - whether an invariant checked at a point (@settled: a
+	 * settled one) fails for a folio or process touched since the last
+	 * call that covered it (any call for the invariants of every point, a
+	 * settled call for the settled-only ones). Clears those marks.
+	 */
+	bool touched_fail(const Snapshot &snap, bool settled);
+	/* check_invariants() ran on the whole Snapshot: clear the marks it covered. */
+	void mark_checked(bool settled);
+
+	/*
+	 * tallies_match - the tallies equal those computed from @snap from
+	 * scratch; on a mismatch says where in @why. For tests.
+	 */
+	bool tallies_match(const Snapshot &snap, std::string *why) const;
+
+private:
+	struct FolioTally {
+		std::vector<uint32_t> pte;          /* [page]: PTEs mapping it */
+		std::vector<uint32_t> pte_writable; /* [page]: writable PTEs */
+		std::vector<uint32_t> pinned;       /* [page]: live pin entries */
+		uint32_t pmd = 0, pmd_writable = 0;
+		uint32_t any_map = 0;               /* PTEs (any page) and PMDs */
+		long pin_pages = 0, ref_pages = 0;  /* live pin / ref entries */
+		uint32_t on_queue = 0;              /* entries on the split queue */
+		bool operator==(const FolioTally &) const = default;
+	};
+	struct ProcTally {
+		long anon = 0, file = 0;            /* pages mapped, a PMD 1 << pmd_order */
+		bool operator==(const ProcTally &) const = default;
+	};
+	/* Marks: a folio or process touched since the last check of each kind. */
+	struct Marks {
+		std::vector<FolioId> folios;
+		std::vector<ProcId> procs;
+	};
+
+	FolioTally &folio(FolioId f);
+	ProcTally &proc(ProcId p);
+	void touch_folio(FolioId f);
+	void touch_proc(ProcId p);
+	void count_pte(const Snapshot &snap, ProcId p, const PteView &pte, int sign);
+	void count_pmd(const Snapshot &snap, ProcId p, const PmdView &pmd, int sign);
+	void count_handle(const HandleView &h, bool pin, int sign);
+	void recount_rss(const Snapshot &snap);
+	bool folio_fails(const Snapshot &snap, FolioId f, bool settled) const;
+	bool proc_fails(const Snapshot &snap, ProcId p) const;
+	/* The tallies @snap implies, built from scratch (tallies_match()). */
+	void build(const Snapshot &snap, std::vector<FolioTally> &folios,
+		   std::vector<ProcTally> &procs) const;
+
+	Config cfg_;
+	std::vector<FolioTally> folios_;   /* [folio id - 1] */
+	std::vector<ProcTally> procs_;     /* [process id] */
+	std::vector<bool> anon_;           /* [folio id - 1]: FolioView::anon as counted */
+	Marks any_, settled_;
+};
+
+} // namespace fc
