@@ -133,7 +133,7 @@ TEST(SnapshotUpdate, MatchesSnapshotAndTalliesAtEveryPoint)
 {
 	size_t points = 0, sequences = 0;
 	for (const Config &cfg : configs()) {
-		for (uint64_t seed = 1; seed <= 3; seed++) {
+		for (uint64_t seed = 1; seed <= 10; seed++) {
 			auto km = std::make_unique<KernelModel>(cfg);
 			auto watch = std::make_unique<UpdateChecker>(cfg);
 			km->set_observer(watch.get());
@@ -182,7 +182,7 @@ TEST(IncrementalRunner, ReportsWhatTheFullCheckReports)
 {
 	size_t with_violations = 0, violations = 0;
 	for (const Config &cfg : configs()) {
-		for (uint64_t seed = 1; seed <= 4; seed++) {
+		for (uint64_t seed = 1; seed <= 10; seed++) {
 			RunnerOptions full;
 			full.incremental_points = false;
 			Runner a(cfg), b(cfg, full);

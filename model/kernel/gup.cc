@@ -14,6 +14,7 @@ namespace fc {
  */
 void KernelModel::State::try_grab_folio(KFolio &f, long refs, bool pin)
 {
+	note_folio_write(f.id);
 	if (!pin) {
 		folio_ref_add(f, refs);
 	} else if (f.large()) {
@@ -32,6 +33,7 @@ void KernelModel::State::try_grab_folio(KFolio &f, long refs, bool pin)
  */
 void KernelModel::State::gup_put_folio(KFolio &f, long refs, bool pin)
 {
+	note_folio_write(f.id);
 	long put = refs;
 	if (pin) {
 		if (f.large()) {

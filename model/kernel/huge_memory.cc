@@ -18,6 +18,7 @@ namespace fc {
  */
 void KernelModel::State::deferred_split_folio(KFolio &f, bool partially_mapped)
 {
+	note_folio_write(f.id);
 	if (f.order <= 1)
 		return;
 	costs.split_queue_locks++;
@@ -38,6 +39,7 @@ void KernelModel::State::deferred_split_folio(KFolio &f, bool partially_mapped)
  */
 void KernelModel::State::folio_unqueue_deferred_split(KFolio &f)
 {
+	note_folio_write(f.id);
 	if (f.order <= 1 || !f.on_deferred_list)
 		return;
 	costs.split_queue_locks++;
@@ -238,6 +240,7 @@ struct MigrationEntry {
  */
 int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 {
+	note_folio_write(fin.id);
 	FolioId head = fin.id;
 	if (!fin.large()) {
 		*note = "split failed: order 0 (-EINVAL)";

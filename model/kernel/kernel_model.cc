@@ -192,12 +192,14 @@ FolioId KernelModel::State::folio_alloc(unsigned order)
 
 void KernelModel::State::folio_get(KFolio &f)
 {
+	note_folio_write(f.id);
 	atomic_rmw();
 	f._refcount++;
 }
 
 void KernelModel::State::folio_ref_add(KFolio &f, long nr)
 {
+	note_folio_write(f.id);
 	atomic_rmw();
 	f._refcount += nr;
 }
@@ -205,6 +207,7 @@ void KernelModel::State::folio_ref_add(KFolio &f, long nr)
 /* folio_ref_sub(): never frees; callers know another reference remains. */
 void KernelModel::State::folio_ref_sub(KFolio &f, long nr)
 {
+	note_folio_write(f.id);
 	atomic_rmw();
 	f._refcount -= nr;
 }
@@ -212,6 +215,7 @@ void KernelModel::State::folio_ref_sub(KFolio &f, long nr)
 /* folio_put_refs() -> __folio_put() when the count reaches zero. */
 void KernelModel::State::folio_put_refs(KFolio &f, long nr)
 {
+	note_folio_write(f.id);
 	atomic_rmw();
 	f._refcount -= nr;
 	if (f._refcount == 0)
@@ -226,6 +230,7 @@ void KernelModel::State::folio_put_refs(KFolio &f, long nr)
  */
 void KernelModel::State::free_folio(KFolio &f)
 {
+	note_folio_write(f.id);
 	folio_unqueue_deferred_split(f);
 	f.freed = true;
 	for (KPage &pg : f.pages)

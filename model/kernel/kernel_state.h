@@ -157,8 +157,35 @@ struct KernelModel::State {
 	bool variant_unbatched() const { return cfg.variant == Variant::unbatched; }
 	bool mutant(Mutant m) const { return cfg.mutant == m; }
 
-	KFolio &folio(FolioId f) { return folios[f - 1]; }
+	/* Writable access to a folio is logged (note_folio_write()); reading is not. */
+	KFolio &folio(FolioId f)
+	{
+		note_folio_write(f);
+		return folios[f - 1];
+	}
 	const KFolio &folio(FolioId f) const { return folios[f - 1]; }
+
+	/*
+	 * The folios written since the last snapshot_update(), which consumes
+	 * the list: folio() logs every writable access, and every function
+	 * that writes through a KFolio & it was passed logs that folio first
+	 * (a caller may hold the reference across a visible point).
+	 * @touched_flags[id - 1] says a folio is listed. Every other folio is
+	 * as the last snapshot_update() saw it (tests/incremental_test.cc).
+	 */
+	mutable std::vector<FolioId> touched;
+	mutable std::vector<uint8_t> touched_flags;
+	void note_folio_write(FolioId f)
+	{
+		if (f == 0 || f > folios.size())
+			return;
+		if (touched_flags.size() < folios.size())
+			touched_flags.resize(folios.size(), 0);
+		if (!touched_flags[f - 1]) {
+			touched_flags[f - 1] = 1;
+			touched.push_back(f);
+		}
+	}
 
 	/* --- observation --- */
 	void visible(const char *where, bool settled = false) const;

@@ -31,6 +31,7 @@ bool KernelModel::State::folio_likely_mapped_shared(const KFolio &f) const
 /* folio_mark_lazyfree() (mm/swap.c): swap-backed anon folios outside the swap cache. */
 void KernelModel::State::folio_mark_lazyfree(KFolio &f)
 {
+	note_folio_write(f.id);
 	if (f.anon && !f.lazyfree && !f.swapcache)
 		f.lazyfree = true;
 }

@@ -173,6 +173,7 @@ std::string KernelModel::State::do_cow_fault(ProcId p, Va va)
  */
 bool KernelModel::State::wp_can_reuse_anon_folio(KFolio &f)
 {
+	note_folio_write(f.id);
 	if (f.large())
 		return false;
 	if (mutant(Mutant::cow_reuse_shared))

@@ -41,6 +41,7 @@ bool KernelModel::State::folio_needs_cow_for_dma(ProcId p, const KFolio &f) cons
  */
 void KernelModel::State::folio_add_new_anon_rmap(KFolio &f, bool exclusive, bool pmd_mapped)
 {
+	note_folio_write(f.id);
 	f.anon = true;
 	if (!f.large()) {
 		f.pages[0]._mapcount = 0;
@@ -94,6 +95,7 @@ static void __folio_add_rmap_ptes(KernelModel::State &s, KFolio &f, uint32_t pag
 void KernelModel::State::folio_add_anon_rmap_ptes(KFolio &f, uint32_t page, unsigned nr,
 						  bool exclusive)
 {
+	note_folio_write(f.id);
 	__folio_add_rmap_ptes(*this, f, page, nr);
 	if (exclusive)
 		for (unsigned i = 0; i < nr; i++)
@@ -110,6 +112,7 @@ void KernelModel::State::folio_add_anon_rmap_ptes(KFolio &f, uint32_t page, unsi
  */
 void KernelModel::State::folio_add_file_rmap_ptes(KFolio &f, uint32_t page, unsigned nr)
 {
+	note_folio_write(f.id);
 	__folio_add_rmap_ptes(*this, f, page, mutant(Mutant::file_rmap_once_per_batch) ? 1 : nr);
 }
 
@@ -119,6 +122,7 @@ void KernelModel::State::folio_add_file_rmap_ptes(KFolio &f, uint32_t page, unsi
  */
 void KernelModel::State::folio_dup_file_rmap_ptes(KFolio &f, uint32_t page, unsigned nr)
 {
+	note_folio_write(f.id);
 	if (!f.large()) {
 		atomic_rmw();
 		f.pages[0]._mapcount++;
@@ -135,6 +139,7 @@ void KernelModel::State::folio_dup_file_rmap_ptes(KFolio &f, uint32_t page, unsi
 /* folio_add_anon_rmap_pmd - __folio_add_rmap() with RMAP_LEVEL_PMD. */
 void KernelModel::State::folio_add_anon_rmap_pmd(KFolio &f, bool exclusive)
 {
+	note_folio_write(f.id);
 	atomic_rmw();
 	if (++f._entire_mapcount == 0) {
 		atomic_rmw();
@@ -159,6 +164,7 @@ void KernelModel::State::folio_add_anon_rmap_pmd(KFolio &f, bool exclusive)
  */
 void KernelModel::State::folio_remove_rmap_ptes(KFolio &f, uint32_t page, unsigned nr)
 {
+	note_folio_write(f.id);
 	bool partially_mapped = false;
 
 	if (!f.large()) {
@@ -197,6 +203,7 @@ void KernelModel::State::folio_remove_rmap_ptes(KFolio &f, uint32_t page, unsign
  */
 void KernelModel::State::folio_remove_rmap_pmd(KFolio &f)
 {
+	note_folio_write(f.id);
 	long nr = 0, nr_pmdmapped = 0;
 
 	atomic_rmw();
@@ -229,6 +236,7 @@ void KernelModel::State::folio_remove_rmap_pmd(KFolio &f)
 int KernelModel::State::folio_try_dup_anon_rmap_ptes(KFolio &f, uint32_t page, unsigned nr,
 						     ProcId src)
 {
+	note_folio_write(f.id);
 	bool maybe_pinned = folio_needs_cow_for_dma(src, f) && !mutant(Mutant::dup_ignores_pin);
 
 	if (maybe_pinned)
@@ -255,6 +263,7 @@ int KernelModel::State::folio_try_dup_anon_rmap_ptes(KFolio &f, uint32_t page, u
 /* folio_try_dup_anon_rmap_pmd - __folio_try_dup_anon_rmap() with RMAP_LEVEL_PMD. */
 int KernelModel::State::folio_try_dup_anon_rmap_pmd(KFolio &f, ProcId src)
 {
+	note_folio_write(f.id);
 	bool maybe_pinned = folio_needs_cow_for_dma(src, f) && !mutant(Mutant::dup_ignores_pin);
 
 	if (f.pages[0].anon_exclusive) {
@@ -278,6 +287,7 @@ int KernelModel::State::folio_try_dup_anon_rmap_pmd(KFolio &f, ProcId src)
  */
 int KernelModel::State::folio_try_share_anon_rmap_pte(KFolio &f, uint32_t page)
 {
+	note_folio_write(f.id);
 	if (folio_maybe_dma_pinned(f) && !mutant(Mutant::swapout_ignores_pin))
 		return -16;
 	f.pages[page].anon_exclusive = false;
@@ -286,6 +296,7 @@ int KernelModel::State::folio_try_share_anon_rmap_pte(KFolio &f, uint32_t page)
 
 int KernelModel::State::folio_try_share_anon_rmap_pmd(KFolio &f)
 {
+	note_folio_write(f.id);
 	if (folio_maybe_dma_pinned(f) && !mutant(Mutant::swapout_ignores_pin))
 		return -16;
 	f.pages[0].anon_exclusive = false;

@@ -101,11 +101,19 @@ bool KernelModel::snapshot_update(Snapshot &out, SnapshotDelta &d) const
 	const State &s = *s_;
 	d.clear();
 
-	const size_t old_folios = out.folios.size();
+	/* Folios: the new ones, and those written since the last update. */
+	const size_t old_folios = std::min(out.folios.size(), s.folios.size());
 	out.folios.resize(s.folios.size());
-	for (size_t n = 0; n < s.folios.size(); n++)
-		if (s.fill_folio_view(s.folios[n], out.folios[n]) || n >= old_folios)
-			d.folios.push_back(static_cast<FolioId>(n + 1));
+	for (size_t n = old_folios; n < s.folios.size(); n++) {
+		s.fill_folio_view(s.folios[n], out.folios[n]);
+		d.folios.push_back(static_cast<FolioId>(n + 1));
+	}
+	for (FolioId f : s.touched) {
+		s.touched_flags[f - 1] = 0;
+		if (f <= old_folios && s.fill_folio_view(s.folios[f - 1], out.folios[f - 1]))
+			d.folios.push_back(f);
+	}
+	s.touched.clear();
 
 	const size_t old_procs = out.procs.size();
 	out.procs.resize(s.mms.size());

@@ -20,6 +20,7 @@ namespace fc {
  */
 void KernelModel::State::add_to_swap(KFolio &f)
 {
+	note_folio_write(f.id);
 	f.swap = swap_map.size();
 	for (unsigned i = 0; i < f.nr_pages(); i++) {
 		swap_map.push_back(SWAP_HAS_CACHE);
@@ -37,6 +38,7 @@ void KernelModel::State::add_to_swap(KFolio &f)
  */
 void KernelModel::State::delete_from_swap_cache(KFolio &f)
 {
+	note_folio_write(f.id);
 	for (unsigned i = 0; i < f.nr_pages(); i++) {
 		swap_map[f.swap + i] &= ~SWAP_HAS_CACHE;
 		swap_cache.erase(f.swap + i);
@@ -60,6 +62,7 @@ bool KernelModel::State::folio_swapped(const KFolio &f) const
  */
 bool KernelModel::State::folio_free_swap(KFolio &f)
 {
+	note_folio_write(f.id);
 	if (!f.swapcache || folio_swapped(f))
 		return false;
 	delete_from_swap_cache(f);
@@ -72,6 +75,7 @@ bool KernelModel::State::folio_free_swap(KFolio &f)
  */
 void KernelModel::State::free_swap_cache(KFolio &f)
 {
+	note_folio_write(f.id);
 	if (f.swapcache && !folio_mapped(f))
 		folio_free_swap(f);
 }

@@ -136,6 +136,7 @@ std::string KernelModel::State::pageout_folio(FolioId id)
  */
 bool KernelModel::State::try_to_unmap(KFolio &f, std::string *why)
 {
+	note_folio_write(f.id);
 	const FolioId id = f.id;
 	for (ProcId p = 0; p < mms.size(); p++)
 		if (!try_to_unmap_one(folio(id), p, why))
@@ -172,6 +173,7 @@ std::vector<Va> ptes_mapping(const KMm &mm, FolioId id)
  */
 bool KernelModel::State::try_to_unmap_one(KFolio &fin, ProcId p, std::string *why)
 {
+	note_folio_write(fin.id);
 	const FolioId id = fin.id;
 	KMm &mm = mms[p];
 
@@ -221,6 +223,7 @@ bool KernelModel::State::try_to_unmap_one(KFolio &fin, ProcId p, std::string *wh
  */
 bool KernelModel::State::try_to_unmap_one_lazyfree(KFolio &fin, ProcId p, std::string *why)
 {
+	note_folio_write(fin.id);
 	const FolioId id = fin.id;
 	KMm &mm = mms[p];
 
