@@ -86,8 +86,10 @@ void IncrementalInvariants::count_pte(const Snapshot &snap, ProcId p, const PteV
 		return;
 	FolioTally &t = folio(pte.folio);
 	add_at(t.pte, pte.page, sign);
-	if (pte.writable)
+	if (pte.writable) {
 		add_at(t.pte_writable, pte.page, sign);
+		t.writable += sign;
+	}
 	t.any_map += sign;
 	touch_folio(pte.folio);
 }
@@ -211,19 +213,20 @@ bool IncrementalInvariants::folio_fails(const Snapshot &snap, FolioId id, bool s
 	if ((f.freed || f.refcount <= 0) &&
 	    (t.any_map > 0 || f.mapcount != 0 || handle_refs > 0 || f.queued || t.on_queue > 0))
 		return true;
+	/* The page loops below run only where their tallies say a page could fail. */
 	if (!f.freed && f.anon) {
 		/* writable_implies_exclusive */
-		for (uint32_t i = 0; i < f.anon_exclusive.size(); i++)
+		for (uint32_t i = 0; t.writable > 0 && i < f.anon_exclusive.size(); i++)
 			if (at_or_zero(t.pte_writable, i) > 0 && !f.anon_exclusive[i])
 				return true;
 		if (t.pmd_writable > 0 && !f.anon_exclusive.empty() && !f.anon_exclusive[0])
 			return true;
-		/* exclusive_single_mm */
-		for (uint32_t i = 0; i < f.anon_exclusive.size() && i < nr; i++)
+		/* exclusive_single_mm: some page mapped twice needs two mappings */
+		for (uint32_t i = 0; t.any_map > 1 && i < f.anon_exclusive.size() && i < nr; i++)
 			if (f.anon_exclusive[i] && at_or_zero(t.pte, i) + t.pmd > 1)
 				return true;
 		/* pinned_anon_exclusive */
-		for (uint32_t i = 0; i < nr; i++) {
+		for (uint32_t i = 0; t.pin_pages > 0 && i < nr; i++) {
 			if (at_or_zero(t.pinned, i) == 0 || (t.pmd == 0 && at_or_zero(t.pte, i) == 0))
 				continue;
 			const uint32_t bit = at_or_zero(t.pte, i) > 0 ? i : 0;
@@ -233,29 +236,21 @@ bool IncrementalInvariants::folio_fails(const Snapshot &snap, FolioId id, bool s
 	}
 	if (!settled || f.freed)
 		return false;
-	/* counters_match_tables */
-	long mapcount = t.pmd, nr_mapped = 0;
+	/* counters_match_tables and partially_mapped_queued, in one pass over the pages */
+	long mapcount = t.pmd, nr_mapped = 0, mapped = 0;
+	bool page_differs = false;
 	for (uint32_t i = 0; i < nr; i++) {
-		mapcount += at_or_zero(t.pte, i);
-		nr_mapped += at_or_zero(t.pte, i) > 0;
+		const uint32_t ptes = at_or_zero(t.pte, i);
+		mapcount += ptes;
+		nr_mapped += ptes > 0;
+		mapped += t.pmd > 0 || ptes > 0;
+		page_differs |= i < f.page_mapcount.size() &&
+				f.page_mapcount[i] != long(ptes) + long(t.pmd);
 	}
 	if (f.mapcount != mapcount || f.entire_mapcount != long(t.pmd) ||
-	    f.nr_pages_mapped != nr_mapped)
+	    f.nr_pages_mapped != nr_mapped || page_differs || f.refcount < mapcount + handle_refs)
 		return true;
-	for (uint32_t i = 0; i < nr && i < f.page_mapcount.size(); i++)
-		if (f.page_mapcount[i] != long(at_or_zero(t.pte, i)) + long(t.pmd))
-			return true;
-	if (f.refcount < mapcount + handle_refs)
-		return true;
-	/* partially_mapped_queued */
-	if (f.anon && f.order >= 2 && !f.queued) {
-		uint32_t mapped = 0;
-		for (uint32_t i = 0; i < nr; i++)
-			mapped += t.pmd > 0 || at_or_zero(t.pte, i) > 0;
-		if (mapped > 0 && mapped < nr)
-			return true;
-	}
-	return false;
+	return f.anon && f.order >= 2 && !f.queued && mapped > 0 && mapped < long(nr);
 }
 
 /* rss_consistent for process @p. */
@@ -339,6 +334,7 @@ bool IncrementalInvariants::tallies_match(const Snapshot &snap, std::string *why
 		const FolioTally &want = i < folios.size() ? folios[i] : none;
 		const FolioTally &have = i < folios_.size() ? folios_[i] : none;
 		if (!same(want.pte, have.pte) || !same(want.pte_writable, have.pte_writable) ||
+		    want.writable != have.writable ||
 		    !same(want.pinned, have.pinned) || want.pmd != have.pmd ||
 		    want.pmd_writable != have.pmd_writable || want.any_map != have.any_map ||
 		    want.pin_pages != have.pin_pages || want.ref_pages != have.ref_pages ||
