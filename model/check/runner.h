@@ -100,6 +100,7 @@ private:
 	void record(const std::vector<InvariantFailure> &fails, const char *point);
 	bool refresh_seen();
 	void check_point(bool settled, const char *point);
+	void check_step_end();
 	StepResult run_expect(const Op &op);
 
 	Config cfg_;
@@ -123,12 +124,14 @@ private:
 	 * @full_any_ / @full_settled_: check_invariants() ran on the whole
 	 * Snapshot at a point / a settled point of the current step, or the
 	 * previous step ended with every invariant holding everywhere
-	 * (@ended_clean_), which serves as both for the next step.
+	 * (@ended_clean_), which serves as both for the next step and lets
+	 * the step's end be checked incrementally too (check_step_end()).
 	 */
 	Snapshot seen_;
 	SnapshotDelta delta_;
 	IncrementalInvariants inc_;
 	bool full_any_ = false, full_settled_ = false, ended_clean_ = false;
+	bool failed_in_step_ = false;  /* a point of this step saw an invariant fail */
 	struct Checked {
 		size_t step;
 		bool settled;
