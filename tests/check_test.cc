@@ -673,6 +673,33 @@ TEST(Runner, RejectionStopsAndAppliesNothing)
 	EXPECT_EQ(run.runner.steps(), 1u);
 }
 
+/*
+ * corpus/regressions/split_after_divergence.trace: past a divergence a
+ * statement naming a folio only the reference model has runs on neither
+ * model (the kernel model used to index past its folio table).
+ */
+TEST(Runner, StatementNamingWhatOnlyTheReferenceHasRunsNowhere)
+{
+	Trace t = parse_trace_file(std::string(FOLIOCHECK_SOURCE_DIR) +
+				   "/corpus/regressions/split_after_divergence.trace");
+	TraceRun run = run_trace(t, Config{});
+	ASSERT_FALSE(run.rejected_at);
+	ASSERT_TRUE(run.runner.divergence());
+	EXPECT_EQ(run.runner.divergence()->step, 2u);
+	ASSERT_GE(run.steps.size(), 5u);
+	for (size_t i : {3u, 4u}) {
+		EXPECT_EQ(run.steps[i].status, StepStatus::failed);
+		EXPECT_NE(run.steps[i].note.find("not run on either model: the kernel model has no f2"),
+			  std::string::npos)
+			<< run.steps[i].note;
+	}
+	/* nothing ran: the reference still has f1 and f2, the kernel f1 */
+	EXPECT_EQ(run.runner.kernel().snapshot().folios.size(), 1u);
+	EXPECT_EQ(run.runner.reference().snapshot().folios.size(), 2u);
+	EXPECT_FALSE(run.runner.reference().snapshot().folios[1].freed);
+	EXPECT_EQ(run.runner.kernel().costs().atomics, 2u);
+}
+
 TEST(Runner, ExpectOnAFreedFolioCountIsARejection)
 {
 	Runner r{Config{}};

@@ -200,6 +200,21 @@ StepResult Runner::step(const Op &op)
 		return res;
 	}
 
+	/*
+	 * Past a divergence the reference model may accept a statement naming
+	 * what only it has (a folio a mutant never allocated): run it on
+	 * neither model, so both stay as they were, and say why.
+	 */
+	if (divergence_) {
+		if (std::string missing = kernel_.missing_name(op); !missing.empty()) {
+			res.status = StepStatus::failed;
+			res.note = "not run on either model: " + missing + " (the models diverged after step " +
+				   std::to_string(divergence_->step + 1) + ")";
+			step_++;
+			return res;
+		}
+	}
+
 	reported_this_step_.fill(false);
 	/*
 	 * Each step reports again what still fails (counts are per step): the

@@ -60,6 +60,29 @@ Snapshot KernelModel::snapshot() const { return s_->snapshot(); }
  * deferred_split_folio(…, true) queued during it are checked: one that is not
  * partially mapped any more was queued spuriously (seed 000).
  */
+std::string KernelModel::missing_name(const Op &op) const
+{
+	const State &s = *s_;
+	switch (op.kind) {
+	case OpKind::split:
+	case OpKind::swapout:
+		if (op.folio == 0 || op.folio > s.folios.size())
+			return "the kernel model has no " + folio_name(op.folio);
+		break;
+	case OpKind::unpin:
+		if (op.handle == 0 || op.handle > s.pins.size())
+			return "the kernel model has no pin" + std::to_string(op.handle);
+		break;
+	case OpKind::put:
+		if (op.handle == 0 || op.handle > s.refs.size())
+			return "the kernel model has no ref" + std::to_string(op.handle);
+		break;
+	default:
+		break;
+	}
+	return "";
+}
+
 std::string KernelModel::apply(const Op &op)
 {
 	State &s = *s_;

@@ -45,6 +45,13 @@ public:
 
 	/* Runs a legal statement; returns a one-line outcome note or "". */
 	std::string apply(const Op &op);
+	/*
+	 * missing_name - what @op names (a folio, a pin, a reference) that
+	 * this model does not have, or "". Only after the models diverged can
+	 * a statement the reference model accepts name such a thing (a folio
+	 * only the reference model allocated); apply() must not run it.
+	 */
+	std::string missing_name(const Op &op) const;
 
 	Snapshot snapshot() const;
 	/*
