@@ -15,8 +15,14 @@ scripts/setup.sh || exit $?
 BUILD=${FOLIOCHECK_BUILD:-build}
 FOLIOCHECK="$BUILD/cli/foliocheck"
 
-# The exit status `foliocheck replay` owes a corpus trace (corpus/README.md).
+# The exit status `foliocheck replay` owes a corpus trace (corpus/README.md):
+# its `# expect-exit: N` line if it has one, else its folder's.
 expected_status() {
+	declared=$(sed -n 's/^# expect-exit: \([0-2]\)$/\1/p' "$1" | head -n 1)
+	if [ -n "$declared" ]; then
+		echo "$declared"
+		return
+	fi
 	case "$1" in
 	corpus/mutants/*) echo 1 ;;
 	corpus/malformed/*) echo 2 ;;
