@@ -85,7 +85,10 @@ void IncrementalInvariants::count_pte(const Snapshot &snap, ProcId p, const PteV
 	if (pte.folio == 0)
 		return;
 	FolioTally &t = folio(pte.folio);
+	const uint32_t was = at_or_zero(t.pte, pte.page);
 	add_at(t.pte, pte.page, sign);
+	const uint32_t now = t.pte[pte.page];
+	t.multi += (now >= 2) - (was >= 2);
 	if (pte.writable) {
 		add_at(t.pte_writable, pte.page, sign);
 		t.writable += sign;
@@ -221,8 +224,13 @@ bool IncrementalInvariants::folio_fails(const Snapshot &snap, FolioId id, bool s
 				return true;
 		if (t.pmd_writable > 0 && !f.anon_exclusive.empty() && !f.anon_exclusive[0])
 			return true;
-		/* exclusive_single_mm: some page mapped twice needs two mappings */
-		for (uint32_t i = 0; t.any_map > 1 && i < f.anon_exclusive.size() && i < nr; i++)
+		/*
+		 * exclusive_single_mm: a page mapped twice has two PTEs, or a
+		 * PTE and the PMD, or the folio has two PMDs.
+		 */
+		const bool some_page_twice =
+			t.multi > 0 || t.pmd > 1 || (t.pmd == 1 && t.any_map > 1);
+		for (uint32_t i = 0; some_page_twice && i < f.anon_exclusive.size() && i < nr; i++)
 			if (f.anon_exclusive[i] && at_or_zero(t.pte, i) + t.pmd > 1)
 				return true;
 		/* pinned_anon_exclusive */
@@ -334,7 +342,7 @@ bool IncrementalInvariants::tallies_match(const Snapshot &snap, std::string *why
 		const FolioTally &want = i < folios.size() ? folios[i] : none;
 		const FolioTally &have = i < folios_.size() ? folios_[i] : none;
 		if (!same(want.pte, have.pte) || !same(want.pte_writable, have.pte_writable) ||
-		    want.writable != have.writable ||
+		    want.writable != have.writable || want.multi != have.multi ||
 		    !same(want.pinned, have.pinned) || want.pmd != have.pmd ||
 		    want.pmd_writable != have.pmd_writable || want.any_map != have.any_map ||
 		    want.pin_pages != have.pin_pages || want.ref_pages != have.ref_pages ||
