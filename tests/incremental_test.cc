@@ -207,5 +207,15 @@ TEST(IncrementalRunner, ReportsWhatTheFullCheckReports)
 	EXPECT_GT(violations, 2 * mutant_catalogue().size());
 }
 
+TEST(IncrementalRunner, FullChecksFromTheEnvironment)
+{
+	EXPECT_TRUE(Runner(Config{}).options().incremental_points);
+	setenv("FOLIOCHECK_FULL_CHECKS", "1", 1);
+	EXPECT_FALSE(Runner(Config{}).options().incremental_points);
+	setenv("FOLIOCHECK_FULL_CHECKS", "0", 1);
+	EXPECT_TRUE(Runner(Config{}).options().incremental_points);
+	unsetenv("FOLIOCHECK_FULL_CHECKS");
+}
+
 } // namespace
 } // namespace fc

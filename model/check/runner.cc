@@ -11,6 +11,7 @@
  */
 #include "model/check/runner.h"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace fc {
@@ -18,6 +19,8 @@ namespace fc {
 Runner::Runner(const Config &cfg, RunnerOptions opts)
 	: cfg_(cfg), opts_(opts), ref_(cfg), kernel_(cfg), inc_(cfg)
 {
+	if (const char *full = std::getenv("FOLIOCHECK_FULL_CHECKS"); full && std::strcmp(full, "0"))
+		opts_.incremental_points = false;
 	kernel_.set_observer(this);
 }
 

@@ -65,7 +65,9 @@ struct RunnerOptions {
 	 * check_invariants() at the step's first point, its first settled
 	 * point, its end, and wherever the filter sees a failure. Reports
 	 * are identical either way (tests/incremental_test.cc); off, every
-	 * point walks the whole state.
+	 * point walks the whole state. FOLIOCHECK_FULL_CHECKS=1 in the
+	 * environment turns it off in every Runner of every engine, for
+	 * anyone who wants to rule the optimisation out.
 	 */
 	bool incremental_points = true;
 };
@@ -81,6 +83,7 @@ public:
 	StepResult step(const Op &op);
 
 	const Config &config() const { return cfg_; }
+	const RunnerOptions &options() const { return opts_; }
 	const ReferenceModel &reference() const { return ref_; }
 	const KernelModel &kernel() const { return kernel_; }
 	size_t steps() const { return step_; }
