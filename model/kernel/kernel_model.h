@@ -55,13 +55,6 @@ public:
 
 	Snapshot snapshot() const;
 	/*
-	 * snapshot_into - make @out equal to snapshot(), reusing its buffers
-	 * (vectors keep their capacity, map nodes of unchanged entries stay).
-	 * Returns whether @out changed, i.e. false when it already held this
-	 * state: a checker that evaluated @out can then skip re-evaluating it.
-	 */
-	bool snapshot_into(Snapshot &out) const;
-	/*
 	 * snapshot_update - make @out equal to snapshot() in O(what changed)
 	 * and list in @delta (cleared first) what that changed. @out must be
 	 * empty or hold what this model showed at its previous

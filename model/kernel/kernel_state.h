@@ -191,7 +191,6 @@ struct KernelModel::State {
 	void visible(const char *where, bool settled = false) const;
 	void page_replaced(ProcId p, Va va, FolioId f, uint32_t page) const;
 	Snapshot snapshot() const;
-	bool snapshot_into(Snapshot &out) const;
 	/* fill_folio_view - @v = what a reader sees of @f; true if @v changed. */
 	bool fill_folio_view(const KFolio &f, FolioView &v) const;
 
