@@ -102,18 +102,24 @@ bool Runner::refresh_seen()
 void Runner::check_point(bool settled, const char *point)
 {
 	if (!opts_.incremental_points || !(settled ? full_settled_ : full_any_)) {
-		const std::vector<InvariantFailure> fails = check_invariants(seen_, cfg_, settled);
-		failed_in_step_ |= !fails.empty();
-		record(fails, point);
-		inc_.mark_checked(settled);
+		failed_in_step_ |= !check_in_full(settled, point);
 		full_any_ = true;
 		full_settled_ |= settled;
 		return;
 	}
 	if (inc_.touched_fail(seen_, settled)) {
 		failed_in_step_ = true;
-		record(check_invariants(seen_, cfg_, settled), point);
+		check_in_full(settled, point);
 	}
+}
+
+/* check_in_full - check_invariants() on all of seen_, recorded; true if nothing failed. */
+bool Runner::check_in_full(bool settled, const char *point)
+{
+	const std::vector<InvariantFailure> fails = check_invariants(seen_, cfg_, settled);
+	record(fails, point);
+	inc_.mark_checked(settled);
+	return fails.empty();
 }
 
 /*
@@ -129,10 +135,7 @@ void Runner::check_step_end()
 		inc_.mark_checked(true);
 		return;
 	}
-	const std::vector<InvariantFailure> fails = check_invariants(seen_, cfg_, true);
-	ended_clean_ = fails.empty();
-	record(fails, "end of operation");
-	inc_.mark_checked(true);
+	ended_clean_ = check_in_full(true, "end of operation");
 }
 
 /*

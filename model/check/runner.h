@@ -104,6 +104,7 @@ private:
 	bool refresh_seen();
 	void check_point(bool settled, const char *point);
 	void check_step_end();
+	bool check_in_full(bool settled, const char *point);
 	StepResult run_expect(const Op &op);
 
 	Config cfg_;
