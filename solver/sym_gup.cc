@@ -72,33 +72,50 @@ std::vector<std::pair<z3::expr, z3::expr>> SymKernel::handle_entries(ProcId p,
 }
 
 /*
- * grab_runs - for_each_folio_run(): one try_grab_folio() per run of
- * consecutive entries of the same folio (one per entry when unbatched),
- * a visible point after each.
+ * for_each_folio_run - for_each_folio_run() over the first @nr of @folios:
+ * @fn(starts, k, len) for every k, @starts being "a run of @len consecutive
+ * entries of folio @folios[k] starts at k" (every entry its own run when
+ * unbatched). GUP's grab and release walk the pages array this way.
  */
-void SymKernel::grab_runs(const z3::expr &g,
-			  const std::vector<std::pair<z3::expr, z3::expr>> &entries,
-			  const z3::expr &nr, bool pin)
+void SymKernel::for_each_folio_run(
+	const z3::expr &g, const std::vector<z3::expr> &folios, const z3::expr &nr,
+	const std::function<void(const z3::expr &, unsigned, const z3::expr &)> &fn)
 {
-	unsigned n = static_cast<unsigned>(entries.size());
+	unsigned n = static_cast<unsigned>(folios.size());
 	for (unsigned k = 0; k < n; k++) {
 		z3::expr starts = mk_and(g, mk_lt(num(k), nr));
 		if (k > 0 && !unbatched())
-			starts = mk_and(starts, mk_ne(entries[k].first, entries[k - 1].first));
+			starts = mk_and(starts, mk_ne(folios[k], folios[k - 1]));
 		if (starts.is_false())
 			continue;
 		z3::expr len = num(1);
 		if (!unbatched()) {
 			z3::expr go_on = T();
 			for (unsigned m = k + 1; m < n; m++) {
-				go_on = mk_and(go_on, mk_and(mk_lt(num(m), nr),
-							     mk_eq(entries[m].first, entries[k].first)));
+				go_on = mk_and(go_on,
+					       mk_and(mk_lt(num(m), nr), mk_eq(folios[m], folios[k])));
 				len = mk_add(len, count_if(go_on));
 			}
 		}
-		try_grab_folio(starts, entries[k].first, len, pin);
-		visible(starts, pin ? "try_grab_folio(FOLL_PIN)" : "try_grab_folio(FOLL_GET)", true);
+		fn(starts, k, len);
 	}
+}
+
+/*
+ * grab_runs - one try_grab_folio() per folio run of the pages array, a
+ * visible point after each.
+ */
+void SymKernel::grab_runs(const z3::expr &g,
+			  const std::vector<std::pair<z3::expr, z3::expr>> &entries,
+			  const z3::expr &nr, bool pin)
+{
+	std::vector<z3::expr> folios;
+	for (const auto &e : entries)
+		folios.push_back(e.first);
+	for_each_folio_run(g, folios, nr, [&](const z3::expr &starts, unsigned k, const z3::expr &len) {
+		try_grab_folio(starts, folios[k], len, pin);
+		visible(starts, pin ? "try_grab_folio(FOLL_PIN)" : "try_grab_folio(FOLL_GET)", true);
+	});
 }
 
 /* record_handle - the next handle id of @slots holds the pages array. */
@@ -179,25 +196,13 @@ void SymKernel::release_handle(const z3::expr &g, std::vector<SymHandle> &slots,
 			continue;
 		assign(slots[h].released, gh, T());
 		const SymHandle e = slots[h];
-		unsigned n = static_cast<unsigned>(e.folio.size());
-		for (unsigned k = 0; k < n; k++) {
-			z3::expr starts = mk_and(gh, mk_lt(num(k), e.nr));
-			if (k > 0 && !unbatched())
-				starts = mk_and(starts, mk_ne(e.folio[k], e.folio[k - 1]));
-			if (starts.is_false())
-				continue;
-			z3::expr len = num(1);
-			if (!unbatched()) {
-				z3::expr go_on = T();
-				for (unsigned m = k + 1; m < n; m++) {
-					go_on = mk_and(go_on, mk_and(mk_lt(num(m), e.nr),
-								     mk_eq(e.folio[m], e.folio[k])));
-					len = mk_add(len, count_if(go_on));
-				}
-			}
-			gup_put_folio(starts, e.folio[k], len, pin);
-			visible(starts, pin ? "unpin_user_pages: gup_put_folio" : "put_page", true);
-		}
+		for_each_folio_run(gh, e.folio, e.nr,
+				   [&](const z3::expr &starts, unsigned k, const z3::expr &len) {
+					   gup_put_folio(starts, e.folio[k], len, pin);
+					   visible(starts,
+						   pin ? "unpin_user_pages: gup_put_folio" : "put_page",
+						   true);
+				   });
 	}
 }
 

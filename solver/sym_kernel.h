@@ -174,6 +174,9 @@ public:
 
 private:
 	std::vector<std::pair<z3::expr, z3::expr>> handle_entries(ProcId p, const z3::expr &va) const;
+	void for_each_folio_run(
+		const z3::expr &g, const std::vector<z3::expr> &folios, const z3::expr &nr,
+		const std::function<void(const z3::expr &, unsigned, const z3::expr &)> &fn);
 	void grab_runs(const z3::expr &g, const std::vector<std::pair<z3::expr, z3::expr>> &entries,
 		       const z3::expr &nr, bool pin);
 	void record_handle(const z3::expr &g, std::vector<SymHandle> &slots, z3::expr &count,
