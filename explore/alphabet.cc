@@ -33,6 +33,15 @@ Op make_op(OpKind kind, ProcId p)
 	return op;
 }
 
+/* A statement of @kind by @p over the range @r. */
+Op range_op(OpKind kind, ProcId p, const VaRange &r)
+{
+	Op op = make_op(kind, p);
+	op.va = r.va;
+	op.pages = r.pages;
+	return op;
+}
+
 } // namespace
 
 std::optional<uint32_t> parse_families(std::string_view list)
@@ -136,18 +145,14 @@ void Alphabet::process_candidates(const Snapshot &ref, ProcId p, std::vector<Op>
 	}
 	if (families_ & fam_munmap) {
 		for (const VaRange &r : ranges_) {
-			Op op = make_op(OpKind::munmap, p);
-			op.va = r.va;
-			op.pages = r.pages;
+			Op op = range_op(OpKind::munmap, p, r);
 			out.push_back(op);
 		}
 	}
 	if (families_ & fam_pin) {
 		for (bool write : {false, true}) {
 			for (size_t i = 0; i < nr_gup_ranges; i++) {
-				Op op = make_op(OpKind::pin, p);
-				op.va = ranges_[i].va;
-				op.pages = ranges_[i].pages;
+				Op op = range_op(OpKind::pin, p, ranges_[i]);
 				op.write = write;
 				out.push_back(op);
 			}
@@ -155,9 +160,7 @@ void Alphabet::process_candidates(const Snapshot &ref, ProcId p, std::vector<Op>
 	}
 	if (families_ & fam_get) {
 		for (size_t i = 0; i < nr_gup_ranges; i++) {
-			Op op = make_op(OpKind::get, p);
-			op.va = ranges_[i].va;
-			op.pages = ranges_[i].pages;
+			Op op = range_op(OpKind::get, p, ranges_[i]);
 			out.push_back(op);
 		}
 	}
@@ -190,9 +193,7 @@ void Alphabet::process_issue6_candidates(ProcId p, std::vector<Op> &out) const
 				const VaRange &r = ranges_[i];
 				for (uint64_t index = 0; index + r.pages <= file_pages; index++) {
 					for (uint64_t at = 0; at < r.pages; at++) {
-						Op op = make_op(OpKind::fault_file, p);
-						op.va = r.va;
-						op.pages = r.pages;
+						Op op = range_op(OpKind::fault_file, p, r);
 						op.index = index;
 						op.at = at;
 						op.is_private = priv;
@@ -206,9 +207,7 @@ void Alphabet::process_issue6_candidates(ProcId p, std::vector<Op> &out) const
 	if (families_ & fam_mprotect) {
 		for (bool ro : {true, false}) {
 			for (const VaRange &r : ranges_) {
-				Op op = make_op(OpKind::mprotect, p);
-				op.va = r.va;
-				op.pages = r.pages;
+				Op op = range_op(OpKind::mprotect, p, r);
 				op.ro = ro;
 				out.push_back(op);
 			}
@@ -220,9 +219,7 @@ void Alphabet::process_issue6_candidates(ProcId p, std::vector<Op> &out) const
 			for (Va to = 0; to + r.pages <= space; to++) {
 				if (to < r.va + r.pages && r.va < to + r.pages)
 					continue; /* overlapping: -EINVAL, never legal */
-				Op op = make_op(OpKind::mremap, p);
-				op.va = r.va;
-				op.pages = r.pages;
+				Op op = range_op(OpKind::mremap, p, r);
 				op.va2 = to;
 				out.push_back(op);
 			}
@@ -230,9 +227,7 @@ void Alphabet::process_issue6_candidates(ProcId p, std::vector<Op> &out) const
 	}
 	if (families_ & fam_madv_free) {
 		for (const VaRange &r : ranges_) {
-			Op op = make_op(OpKind::madv_free, p);
-			op.va = r.va;
-			op.pages = r.pages;
+			Op op = range_op(OpKind::madv_free, p, r);
 			out.push_back(op);
 		}
 	}
