@@ -32,7 +32,7 @@ BmcResult bounded_model_check(const Config &cfg, const SolverScope &sc, const Qu
 {
 	BmcResult r;
 	Budget budget(o.timeout_seconds);
-	const std::vector<OpKind> &kinds = o.kinds.empty() ? encoded_ops() : o.kinds;
+	const std::vector<OpKind> &kinds = o.kinds.empty() ? anon_ops() : o.kinds;
 	z3::context c;
 	std::vector<SymState> states{initial_state(c, sc)};
 	std::vector<SymOp> ops;

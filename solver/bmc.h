@@ -28,7 +28,7 @@ std::string_view verdict_name(Verdict v);
 struct BmcOptions {
 	unsigned steps = 6;
 	double timeout_seconds = 0;      /* 0: none */
-	std::vector<OpKind> kinds;       /* empty: every encoded statement */
+	std::vector<OpKind> kinds;       /* empty: anon_ops(), the default alphabet */
 	/* Called after each depth is answered: depth (statements), its seconds. */
 	std::function<void(unsigned, double)> on_depth;
 };

@@ -92,6 +92,7 @@ void for_each_field(State &s, Fn fn)
 		fn(n + "pincount", f.pincount);
 		fn(n + "partially_mapped", f.partially_mapped);
 		fn(n + "queued", f.queued);
+		fn(n + "lazyfree", f.lazyfree);
 		for (size_t j = 0; j < f.pages.size(); j++) {
 			fn(n + "mapcount" + std::to_string(j), f.pages[j].mapcount);
 			fn(n + "exclusive" + std::to_string(j), f.pages[j].exclusive);
@@ -109,12 +110,14 @@ void for_each_field(State &s, Fn fn)
 			fn(m + "folio", pr.ptes[a].folio);
 			fn(m + "page", pr.ptes[a].page);
 			fn(m + "writable", pr.ptes[a].writable);
+			fn(m + "clean", pr.ptes[a].clean);
 		}
 		for (size_t b = 0; b < pr.pmds.size(); b++) {
 			std::string m = n + "pmd" + std::to_string(b) + ".";
 			fn(m + "present", pr.pmds[b].present);
 			fn(m + "folio", pr.pmds[b].folio);
 			fn(m + "writable", pr.pmds[b].writable);
+			fn(m + "clean", pr.pmds[b].clean);
 		}
 	}
 	auto handles = [&](auto &hs, const char *kind) {
@@ -176,6 +179,7 @@ static SymFolio blank_folio(z3::context &c, const SolverScope &sc)
 	f.pincount = c.int_val(0);
 	f.partially_mapped = c.bool_val(false);
 	f.queued = c.bool_val(false);
+	f.lazyfree = c.bool_val(false);
 	for (unsigned j = 0; j < sc.pmd_pages(); j++) {
 		SymPage pg(c);
 		pg.mapcount = c.int_val(0);
@@ -206,6 +210,7 @@ SymState initial_state(z3::context &c, const SolverScope &sc)
 			pte.folio = c.int_val(0);
 			pte.page = c.int_val(0);
 			pte.writable = c.bool_val(false);
+			pte.clean = c.bool_val(false);
 			pr.ptes.push_back(pte);
 		}
 		for (unsigned b = 0; b < sc.blocks(); b++) {
@@ -213,6 +218,7 @@ SymState initial_state(z3::context &c, const SolverScope &sc)
 			pmd.present = c.bool_val(false);
 			pmd.folio = c.int_val(0);
 			pmd.writable = c.bool_val(false);
+			pmd.clean = c.bool_val(false);
 			pr.pmds.push_back(pmd);
 		}
 		s.procs.push_back(pr);
@@ -293,6 +299,9 @@ SymState concrete_state(z3::context &c, const SolverScope &sc, const Snapshot &s
 		f.pincount = c.int_val(large ? v.pincount : 0);
 		f.partially_mapped = c.bool_val(v.partially_mapped);
 		f.queued = c.bool_val(v.queued);
+		f.lazyfree = c.bool_val(v.lazyfree);
+		if (!v.anon)
+			fail(folio_name(v.id) + " is not anon");
 		for (unsigned j = 0; j < v.nr_pages(); j++) {
 			long entire = large ? v.entire_mapcount : 0;
 			f.pages[j].mapcount = c.int_val(v.page_mapcount[j] - entire);
@@ -477,6 +486,7 @@ Snapshot decode_snapshot(const Evaluator &ev, const SymState &s, const SolverSco
 		v.maybe_pinned = eval_bool(ev, obs_maybe_pinned(f));
 		v.queued = eval_bool(ev, f.queued);
 		v.partially_mapped = eval_bool(ev, f.partially_mapped);
+		v.lazyfree = eval_bool(ev, f.lazyfree);
 		for (unsigned j = 0; j < v.nr_pages(); j++) {
 			v.page_mapcount.push_back(eval_int(ev, obs_page_mapcount(f, j)));
 			v.anon_exclusive.push_back(eval_bool(ev, f.pages[j].exclusive));

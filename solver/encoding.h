@@ -80,22 +80,27 @@ struct SymFolio {
 	z3::expr pincount;         /* _pincount */
 	z3::expr partially_mapped; /* PG_partially_mapped */
 	z3::expr queued;           /* !list_empty(&folio->_deferred_list) */
+	z3::expr lazyfree;         /* !PG_swapbacked: MADV_FREE */
 	std::vector<SymPage> pages; /* 1 << pmd_order: the largest folio */
 	explicit SymFolio(z3::context &c)
 		: order(c), freed(c), refcount(c), large_mapcount(c), entire_mapcount(c),
-		  nr_pages_mapped(c), pincount(c), partially_mapped(c), queued(c) {}
+		  nr_pages_mapped(c), pincount(c), partially_mapped(c), queued(c), lazyfree(c) {}
 };
 
-/* A PTE slot: @folio is a folio id (1-based) when @present. */
+/*
+ * A PTE slot: @folio is a folio id (1-based) when @present. @clean is
+ * !pte_dirty() as MADV_FREE left it (KPte::clean); it is hidden state, no
+ * Snapshot shows it.
+ */
 struct SymPte {
-	z3::expr present, folio, page, writable;
-	explicit SymPte(z3::context &c) : present(c), folio(c), page(c), writable(c) {}
+	z3::expr present, folio, page, writable, clean;
+	explicit SymPte(z3::context &c) : present(c), folio(c), page(c), writable(c), clean(c) {}
 };
 
 /* A PMD slot of one PMD-aligned block. */
 struct SymPmd {
-	z3::expr present, folio, writable;
-	explicit SymPmd(z3::context &c) : present(c), folio(c), writable(c) {}
+	z3::expr present, folio, writable, clean;
+	explicit SymPmd(z3::context &c) : present(c), folio(c), writable(c), clean(c) {}
 };
 
 struct SymProc {
@@ -140,7 +145,10 @@ SymState fresh_state(z3::context &c, const SolverScope &sc, const std::string &p
 /*
  * concrete_state - the kernel model's state from its Snapshot. The Snapshot
  * does not show MMF_HAS_PINNED: a process has it iff it ever took a pin,
- * which the pins list records (fork does not inherit it).
+ * which the pins list records (fork does not inherit it). Nor does it show
+ * the clean bit MADV_FREE leaves on a PTE or PMD: every mapping is taken to
+ * be dirty, which is exact for a state no madv_free reached (to follow one
+ * that did, run the transitions from initial_state() instead).
  * Throws std::invalid_argument if @snap does not fit the scope.
  */
 SymState concrete_state(z3::context &c, const SolverScope &sc, const Snapshot &snap);

@@ -36,7 +36,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 {
 	InductionResult r;
 	Budget budget(o.timeout_seconds);
-	const std::vector<OpKind> &kinds = o.kinds.empty() ? encoded_ops() : o.kinds;
+	const std::vector<OpKind> &kinds = o.kinds.empty() ? anon_ops() : o.kinds;
 
 	/* base: the initial world */
 	{

@@ -27,7 +27,7 @@ namespace fc::solver {
 
 struct InductionOptions {
 	double timeout_seconds = 0;
-	std::vector<OpKind> kinds;   /* empty: every encoded statement */
+	std::vector<OpKind> kinds;   /* empty: anon_ops(), the default alphabet */
 	bool strengthen = true;      /* assume the strengthening invariants */
 	/* Called after each statement kind is answered, with its seconds. */
 	std::function<void(OpKind, double)> on_kind;

@@ -169,6 +169,8 @@ void SymKernel::pin_user_pages(const z3::expr &g, ProcId p, const z3::expr &va,
 					   ? F()
 					   : mk_and(mk_and(in, mk_not(write_fault)), mk_not(exclusive));
 		handle_write_fault(mk_or(write_fault, unshare), p, a, unshare);
+		/* follow_page_pte(): FOLL_WRITE | FOLL_TOUCH dirties the folio */
+		pte_mkdirty(mk_and(in, write), p, a);
 	}
 
 	auto entries = handle_entries(p, va);

@@ -77,6 +77,7 @@ void SymKernel::do_huge_pmd_anonymous_page(const z3::expr &g, ProcId p, unsigned
 	assign(pmd.present, g, T());
 	assign(pmd.folio, g, fid);
 	assign(pmd.writable, g, T());
+	assign(pmd.clean, g, F());
 	assign(s.procs[p].rss_anon, g, mk_add(s.procs[p].rss_anon, num(nb())));
 	for_folio(g, fid, [&](unsigned i, const z3::expr &gi) { deferred_split_folio(gi, i, false); });
 }
@@ -104,7 +105,7 @@ void SymKernel::split_huge_pmd_locked(const z3::expr &g, ProcId p, unsigned b)
 	folio_add_anon_rmap_ptes(g, fid, num(0), num(nb()), exclusive);
 	clear_pmd(g, p, b);
 	for (unsigned i = 0; i < nb(); i++)
-		set_pte(g, p, haddr + i, fid, num(i), pmd.writable);
+		set_pte(g, p, haddr + i, fid, num(i), pmd.writable, pmd.clean);
 	folio_remove_rmap_pmd(g, fid);
 	visible(g, "__split_huge_pmd_locked: folio_remove_rmap_pmd", true);
 }
@@ -139,6 +140,7 @@ z3::expr SymKernel::copy_huge_pmd(const z3::expr &g, ProcId src, ProcId dst, uns
 	if (g.is_false())
 		return F();
 	z3::expr fid = s.procs[src].pmds[b].folio;
+	z3::expr clean = s.procs[src].pmds[b].clean;
 
 	folio_get(g, fid);
 	visible(g, "copy_huge_pmd: folio_get");
@@ -154,6 +156,7 @@ z3::expr SymKernel::copy_huge_pmd(const z3::expr &g, ProcId src, ProcId dst, uns
 	assign(d.present, ok, T());
 	assign(d.folio, ok, fid);
 	assign(d.writable, ok, F());
+	assign(d.clean, ok, clean);
 	visible(ok, "copy_huge_pmd: PMD copied");
 	return fail;
 }
@@ -206,7 +209,8 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 			z3::expr exclusive = page_exclusive(fid, num(0));
 			folio_try_share_anon_rmap(mk_and(gp, exclusive), fid, num(0));
 			for (unsigned i = 0; i < nb(); i++)
-				entries.push_back({gp, p, Va{b} * nb() + i, num(i), pmd.writable, exclusive});
+				entries.push_back({gp, p, Va{b} * nb() + i, num(i), pmd.writable, exclusive,
+						   pmd.clean});
 			clear_pmd(gp, p, b);
 			folio_remove_rmap_pmd(gp, fid);
 			folio_put(gp, fid);
@@ -219,7 +223,7 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 				continue;
 			z3::expr exclusive = page_exclusive(fid, pte.page);
 			folio_try_share_anon_rmap(mk_and(gp, exclusive), fid, pte.page);
-			entries.push_back({gp, p, a, pte.page, pte.writable, exclusive});
+			entries.push_back({gp, p, a, pte.page, pte.writable, exclusive, pte.clean});
 			clear_pte(gp, p, a);
 			folio_remove_rmap_ptes(gp, fid, pte.page, num(1));
 			folio_put(gp, fid);
@@ -241,12 +245,15 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 	std::vector<z3::expr> exclusive_bits;
 	for (unsigned j = 0; j < nb(); j++)
 		exclusive_bits.push_back(page_exclusive(fid, num(j)));
+	/* PG_swapbacked is copied to the tails */
+	z3::expr lazyfree = select(fid, [](const SymFolio &f) { return f.lazyfree; });
 	z3::expr before_tails = s.nr_folios;
 	for (unsigned j = 1; j < nb(); j++) {
 		z3::expr gj = mk_and(gs, mk_lt(num(j), nr));
 		z3::expr tid = folio_alloc(gj, num(0));
 		for_folio(gj, tid, [&](unsigned i, const z3::expr &gi) {
 			assign(s.folios[i].pages[0].exclusive, gi, exclusive_bits[j]);
+			assign(s.folios[i].lazyfree, gi, lazyfree);
 		});
 	}
 	for_folio(gs, fid, [&](unsigned i, const z3::expr &gi) {
@@ -268,7 +275,7 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 		z3::expr target = mk_ite(mk_eq(e.page, num(0)), fid, mk_add(before_tails, e.page));
 		folio_get(e.guard, target);
 		folio_add_anon_rmap_ptes(e.guard, target, num(0), num(1), e.exclusive);
-		set_pte(e.guard, e.proc, e.va, target, num(0), e.writable);
+		set_pte(e.guard, e.proc, e.va, target, num(0), e.writable, e.clean);
 		visible(e.guard, "remove_migration_pte: PTE restored");
 	}
 

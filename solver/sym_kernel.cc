@@ -138,11 +138,18 @@ z3::expr SymKernel::in_pages(unsigned j, const z3::expr &first, const z3::expr &
 void SymKernel::set_pte(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
 			const z3::expr &page, const z3::expr &writable)
 {
+	set_pte(g, p, va, folio, page, writable, F());
+}
+
+void SymKernel::set_pte(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
+			const z3::expr &page, const z3::expr &writable, const z3::expr &clean)
+{
 	SymPte &e = s.procs[p].ptes[va];
 	assign(e.present, g, T());
 	assign(e.folio, g, folio);
 	assign(e.page, g, page);
 	assign(e.writable, g, writable);
+	assign(e.clean, g, clean);
 }
 
 void SymKernel::clear_pte(const z3::expr &g, ProcId p, Va va)
@@ -152,6 +159,7 @@ void SymKernel::clear_pte(const z3::expr &g, ProcId p, Va va)
 	assign(e.folio, g, num(0));
 	assign(e.page, g, num(0));
 	assign(e.writable, g, F());
+	assign(e.clean, g, F());
 }
 
 void SymKernel::clear_pmd(const z3::expr &g, ProcId p, unsigned b)
@@ -160,6 +168,7 @@ void SymKernel::clear_pmd(const z3::expr &g, ProcId p, unsigned b)
 	assign(e.present, g, F());
 	assign(e.folio, g, num(0));
 	assign(e.writable, g, F());
+	assign(e.clean, g, F());
 }
 
 /* What follow_page() finds at @va: the PMD covering it, else the PTE. */
@@ -197,6 +206,7 @@ z3::expr SymKernel::folio_alloc(const z3::expr &g, const z3::expr &order)
 		assign(f.pincount, gi, num(0));
 		assign(f.partially_mapped, gi, F());
 		assign(f.queued, gi, F());
+		assign(f.lazyfree, gi, F());
 		for (SymPage &pg : f.pages) {
 			assign(pg.mapcount, gi, num(0));
 			assign(pg.exclusive, gi, F());

@@ -44,7 +44,7 @@ struct SymMigrationEntry {
 	z3::expr guard;
 	ProcId proc;
 	Va va;
-	z3::expr page, writable, exclusive;
+	z3::expr page, writable, exclusive, clean;
 };
 
 class SymKernel {
@@ -101,8 +101,11 @@ public:
 	/* Page @j lies in [first, first + nr). */
 	z3::expr in_pages(unsigned j, const z3::expr &first, const z3::expr &nr) const;
 
+	/* A new PTE is dirty (not clean) unless it copies one that was clean. */
 	void set_pte(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
 		     const z3::expr &page, const z3::expr &writable);
+	void set_pte(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
+		     const z3::expr &page, const z3::expr &writable, const z3::expr &clean);
 	void clear_pte(const z3::expr &g, ProcId p, Va va);
 	void clear_pmd(const z3::expr &g, ProcId p, unsigned b);
 	SymMapping mapping_at(ProcId p, Va va) const;
@@ -155,6 +158,10 @@ public:
 	z3::expr wp_can_reuse_anon_folio(const z3::expr &fid) const;
 	void wp_page_copy(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare);
 	z3::expr folio_pte_batch(ProcId p, Va va, const z3::expr &end) const;
+	/* __folio_pte_batch(): the batch whatever the variant (MADV_FREE). */
+	z3::expr __folio_pte_batch(ProcId p, Va va, const z3::expr &end) const;
+	/* pte_mkdirty(): the PMD or PTE mapping @va is no longer clean. */
+	void pte_mkdirty(const z3::expr &g, ProcId p, Va va);
 	void copy_page_range(const z3::expr &g, ProcId src, ProcId dst);
 	void copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsigned b);
 	void zap_page_range(const z3::expr &g, ProcId p, const z3::expr &start, const z3::expr &end);
@@ -162,6 +169,20 @@ public:
 			   const z3::expr &hi, SymMmuGather &tlb);
 	void zap_present_ptes(const z3::expr &g, ProcId p, Va va, const z3::expr &nr,
 			      SymMmuGather &tlb);
+
+	/* --- MADV_FREE and reclaim of lazyfree folios (sym_madvise.cc, sym_vmscan.cc) --- */
+	z3::expr folio_likely_mapped_shared(const z3::expr &fid) const;
+	void folio_mark_lazyfree(const z3::expr &g, const z3::expr &fid);
+	void madvise_free(const z3::expr &g, ProcId p, const z3::expr &start, const z3::expr &end);
+	/* Returns the condition under which the PMD was handled whole (madvise_free_huge_pmd() true). */
+	z3::expr madvise_free_huge_pmd(const z3::expr &g, ProcId p, unsigned b, const z3::expr &whole);
+	void madvise_free_pte_range(const z3::expr &g, ProcId p, unsigned b, const z3::expr &lo,
+				    const z3::expr &hi);
+	void reclaim_lazyfree(const z3::expr &g);
+	void shrink_lazyfree_folio(const z3::expr &g, unsigned i);
+	/* These return the condition under which they fail (the walk is aborted). */
+	z3::expr try_to_unmap_lazyfree(const z3::expr &g, unsigned i);
+	z3::expr try_to_unmap_one_lazyfree(const z3::expr &g, unsigned i, ProcId p);
 
 	/* --- GUP (sym_gup.cc) --- */
 	void try_grab_folio(const z3::expr &g, const z3::expr &fid, const z3::expr &refs, bool pin);

@@ -54,6 +54,16 @@ void SymKernel::handle_write_fault(const z3::expr &g, ProcId p, Va va, const z3:
 	do_wp_page(read_only, p, va, unshare);
 }
 
+/* pte_mkdirty - the write went through the PMD or the PTE at @va. */
+void SymKernel::pte_mkdirty(const z3::expr &g, ProcId p, Va va)
+{
+	SymPmd &pmd = s.procs[p].pmds[va / nb()];
+	SymPte &pte = s.procs[p].ptes[va];
+	const z3::expr on_pmd = pmd.present, on_pte = pte.present;
+	assign(pmd.clean, mk_and(g, on_pmd), F());
+	assign(pte.clean, mk_and(g, mk_and(mk_not(on_pmd), on_pte)), F());
+}
+
 /*
  * wp_can_reuse_anon_folio - never a large folio (v6.12); an order-0 folio
  * if ours is the only reference.
@@ -119,6 +129,11 @@ z3::expr SymKernel::folio_pte_batch(ProcId p, Va va, const z3::expr &end) const
 {
 	if (unbatched())
 		return num(1);
+	return __folio_pte_batch(p, va, end);
+}
+
+z3::expr SymKernel::__folio_pte_batch(ProcId p, Va va, const z3::expr &end) const
+{
 	const SymPte &first = s.procs[p].ptes[va];
 	z3::expr large = select(first.folio, [](const SymFolio &f) { return folio_large(f); });
 	z3::expr nr_pages = select(first.folio, [&](const SymFolio &f) { return folio_nr_pages(f); });
@@ -222,7 +237,7 @@ void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsign
 				continue;
 			SymPte from = s.procs[src].ptes[x];
 			assign(s.procs[src].ptes[x].writable, in, F());
-			set_pte(in, dst, x, from.folio, from.page, F());
+			set_pte(in, dst, x, from.folio, from.page, F(), from.clean);
 		}
 		rss = mk_add(rss, mk_ite(shared, shared_nr, num(0)));
 		visible(shared, "copy_present_ptes: PTEs copied");

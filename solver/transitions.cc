@@ -7,6 +7,7 @@
 
 #include "solver/sym_kernel.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace fc::solver {
@@ -16,18 +17,25 @@ namespace {
 struct KindName {
 	OpKind kind;
 	const char *name;
+	bool anon;  /* in the default alphabet, `anon` */
 };
 
+/*
+ * The encoded statements. The anon ones are the default alphabet; the
+ * issue-6 ones (MADV_FREE and reclaim) are opt-in, as in the explorer, so
+ * that the default queries and their figures stay as they were.
+ */
 const std::vector<KindName> &kind_names()
 {
 	static const std::vector<KindName> names = {
-		{OpKind::fault_anon, "fault"}, {OpKind::read, "read"},
-		{OpKind::write, "write"},      {OpKind::fork, "fork"},
-		{OpKind::munmap, "munmap"},    {OpKind::pin, "pin"},
-		{OpKind::unpin, "unpin"},      {OpKind::get, "get"},
-		{OpKind::put, "put"},          {OpKind::split_pmd, "split_pmd"},
-		{OpKind::split, "split"},      {OpKind::shrink, "shrink"},
-		{OpKind::exit, "exit"},
+		{OpKind::fault_anon, "fault", true}, {OpKind::read, "read", true},
+		{OpKind::write, "write", true},      {OpKind::fork, "fork", true},
+		{OpKind::munmap, "munmap", true},    {OpKind::pin, "pin", true},
+		{OpKind::unpin, "unpin", true},      {OpKind::get, "get", true},
+		{OpKind::put, "put", true},          {OpKind::split_pmd, "split_pmd", true},
+		{OpKind::split, "split", true},      {OpKind::shrink, "shrink", true},
+		{OpKind::exit, "exit", true},        {OpKind::madv_free, "madv_free", false},
+		{OpKind::reclaim, "reclaim", false},
 	};
 	return names;
 }
@@ -49,6 +57,13 @@ z3::expr va_mapped(const SymState &s, const SolverScope &sc, ProcId p, Va va)
 	return mk_or(s.procs[p].pmds[va / sc.pmd_pages()].present, s.procs[p].ptes[va].present);
 }
 
+/* Statements that name no process. */
+bool op_uses_proc(OpKind k)
+{
+	return k != OpKind::unpin && k != OpKind::put && k != OpKind::split &&
+	       k != OpKind::shrink && k != OpKind::reclaim;
+}
+
 /*
  * op_domain - the fields of a statement of kind @k: the ones it uses within
  * the scope, the others at their defaults (so a model names one statement).
@@ -56,14 +71,13 @@ z3::expr va_mapped(const SymState &s, const SolverScope &sc, ProcId p, Va va)
 z3::expr op_domain(OpKind k, const SymOp &op, const SolverScope &sc)
 {
 	z3::context &c = op.kind.ctx();
-	bool uses_proc = k != OpKind::unpin && k != OpKind::put && k != OpKind::split &&
-			 k != OpKind::shrink;
 	bool uses_va = k == OpKind::fault_anon || k == OpKind::read || k == OpKind::write ||
 		       k == OpKind::munmap || k == OpKind::pin || k == OpKind::get ||
-		       k == OpKind::split_pmd;
-	z3::expr d = uses_proc ? in_range(op.proc, 0, sc.procs - 1) : mk_eq(op.proc, c.int_val(0));
+		       k == OpKind::split_pmd || k == OpKind::madv_free;
+	z3::expr d = op_uses_proc(k) ? in_range(op.proc, 0, sc.procs - 1)
+				      : mk_eq(op.proc, c.int_val(0));
 	d = mk_and(d, uses_va ? in_range(op.va, 0, sc.space - 1) : mk_eq(op.va, c.int_val(0)));
-	if (k == OpKind::munmap)
+	if (k == OpKind::munmap || k == OpKind::madv_free)
 		d = mk_and(d, in_range(op.pages, 1, sc.space));
 	else if (k == OpKind::pin || k == OpKind::get)
 		d = mk_and(d, in_range(op.pages, 1, sc.handle_pages));
@@ -172,6 +186,8 @@ z3::expr legality(OpKind k, const SymState &s, const SymOp &op, const SolverScop
 	case OpKind::exit:
 		return live_proc(s, op, sc);
 	case OpKind::munmap:
+	case OpKind::madv_free:
+		/* check_proc_range(); MADV_FREE's file check: every VMA here is anonymous */
 		return mk_and(live_proc(s, op, sc), mk_le(mk_add(op.va, op.pages), c.int_val(sc.space)));
 	case OpKind::pin:
 	case OpKind::get:
@@ -199,6 +215,7 @@ z3::expr legality(OpKind k, const SymState &s, const SymOp &op, const SolverScop
 		return r;
 	}
 	case OpKind::shrink:
+	case OpKind::reclaim:
 		return c.bool_val(true);
 	default:
 		return c.bool_val(false);
@@ -275,8 +292,10 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 		std::vector<std::pair<z3::expr, Va>> vas;
 		for (Va va = 0; va < sc.space; va++)
 			vas.emplace_back(mk_eq(op.va, c.int_val(va)), va);
+		/* handle_mm_fault_write(): the fault, then the write dirties the mapping */
 		each_proc_va(vas, [&](ProcId p, size_t i, SymKernel &sub) {
 			sub.handle_write_fault(T, p, vas[i].second, c.bool_val(false));
+			sub.pte_mkdirty(T, p, vas[i].second);
 		});
 		break;
 	}
@@ -349,6 +368,14 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 	case OpKind::shrink:
 		k.deferred_split_scan(T);
 		break;
+	case OpKind::madv_free:
+		each_proc([&](ProcId p, SymKernel &sub) {
+			sub.madvise_free(T, p, op.va, mk_add(op.va, op.pages));
+		});
+		break;
+	case OpKind::reclaim:
+		k.reclaim_lazyfree(T);
+		break;
 	case OpKind::exit:
 		each_proc([&](ProcId p, SymKernel &sub) {
 			sub.zap_page_range(T, p, c.int_val(0), c.int_val(sc.space));
@@ -373,6 +400,18 @@ const std::vector<OpKind> &encoded_ops()
 	return kinds;
 }
 
+const std::vector<OpKind> &anon_ops()
+{
+	static const std::vector<OpKind> kinds = [] {
+		std::vector<OpKind> v;
+		for (const KindName &k : kind_names())
+			if (k.anon)
+				v.push_back(k.kind);
+		return v;
+	}();
+	return kinds;
+}
+
 bool op_encoded(OpKind k)
 {
 	for (OpKind e : encoded_ops())
@@ -391,23 +430,35 @@ std::string op_kind_name(OpKind k)
 
 std::vector<OpKind> parse_op_kinds(const std::string &list, std::string *error)
 {
-	if (list == "all" || list.empty())
-		return encoded_ops();
+	if (list.empty())
+		return anon_ops();
 	std::vector<OpKind> kinds;
+	auto add = [&](OpKind k) {
+		if (std::find(kinds.begin(), kinds.end(), k) == kinds.end())
+			kinds.push_back(k);
+	};
 	std::stringstream ss(list);
 	std::string item;
 	while (std::getline(ss, item, ',')) {
+		const std::vector<OpKind> *family = item == "all"    ? &encoded_ops()
+						    : item == "anon" ? &anon_ops()
+								     : nullptr;
+		if (family) {
+			for (OpKind k : *family)
+				add(k);
+			continue;
+		}
 		bool found = false;
 		for (const KindName &k : kind_names())
 			if (item == k.name) {
-				kinds.push_back(k.kind);
+				add(k.kind);
 				found = true;
 			}
 		if (!found) {
 			std::string known;
 			for (const KindName &k : kind_names())
 				known += std::string(known.empty() ? "" : ",") + k.name;
-			*error = "unknown statement '" + item + "' (" + known + " or all)";
+			*error = "unknown statement '" + item + "' (" + known + ", anon or all)";
 			return {};
 		}
 	}
@@ -435,9 +486,7 @@ std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc)
 	Op base;
 	base.kind = k;
 	base.pages = 1;
-	bool uses_proc = k != OpKind::unpin && k != OpKind::put && k != OpKind::split &&
-			 k != OpKind::shrink;
-	for (ProcId p = 0; p < (uses_proc ? sc.procs : 1u); p++) {
+	for (ProcId p = 0; p < (op_uses_proc(k) ? sc.procs : 1u); p++) {
 		Op o = base;
 		o.proc = p;
 		switch (k) {
@@ -464,6 +513,7 @@ std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc)
 			}
 			break;
 		case OpKind::munmap:
+		case OpKind::madv_free:
 			for (Va va = 0; va < sc.space; va++)
 				for (Va n = 1; n <= sc.space; n++) {
 					o.va = va;

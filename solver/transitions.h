@@ -14,9 +14,9 @@
  * in the middle of a batched zap exactly where the Runner checks it.
  *
  * Encoded statements: fault anon [pmd], read, write, fork, munmap, pin,
- * unpin, get, put, split_pmd, split, shrink, exit. Not encoded (and not in
- * the kernel model yet): file, fault file=, madv_free, mremap, mprotect,
- * swapout, swapin.
+ * unpin, get, put, split_pmd, split, shrink, exit (the `anon` alphabet, the
+ * default) and madv_free, reclaim (opt-in). Not encoded: file, fault file=,
+ * mremap, mprotect, swapout, swapin (docs/solver.md).
  */
 #pragma once
 
@@ -30,10 +30,15 @@ namespace fc::solver {
 
 /* The statement kinds the encoding implements, in alphabet order. */
 const std::vector<OpKind> &encoded_ops();
+/* The default alphabet: the anon statements (encoded_ops() without madv_free, reclaim). */
+const std::vector<OpKind> &anon_ops();
 bool op_encoded(OpKind k);
 /* The statement's keyword: "fault", "munmap", ... */
 std::string op_kind_name(OpKind k);
-/* "fault,write,..." (names as in traces; "all" for every encoded kind) -> kinds. */
+/*
+ * "fault,write,..." (names as in traces; "anon" for the default alphabet,
+ * "all" for every encoded kind; empty: anon) -> kinds.
+ */
 std::vector<OpKind> parse_op_kinds(const std::string &list, std::string *error);
 
 /* One statement with symbolic fields (Op's fields, same meaning). */

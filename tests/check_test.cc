@@ -700,6 +700,34 @@ TEST(Runner, StatementNamingWhatOnlyTheReferenceHasRunsNowhere)
 	EXPECT_EQ(run.runner.kernel().costs().atomics, 2u);
 }
 
+/*
+ * The same statements with the differential comparison off (as the solver's
+ * agreement test runs its Runners): the divergence goes unseen, but the
+ * kernel model must still not be handed f2. Before the fix this read and
+ * wrote past the kernel model's folio table (a `put` of a handle only the
+ * reference had crashed solver_test).
+ */
+TEST(Runner, StatementNamingWhatOnlyTheReferenceHasRunsNowhereWithoutTheComparison)
+{
+	Trace t = parse_trace_file(std::string(FOLIOCHECK_SOURCE_DIR) +
+				   "/corpus/regressions/split_after_divergence.trace");
+	Runner r(t.config.apply(Config{}), RunnerOptions{true, false});
+	/* the write breaks exclusive_single_mm (the mutant), unseen by the comparison */
+	for (size_t i = 0; i < 3; i++)
+		ASSERT_FALSE(r.step(t.ops[i]).rejection) << format_op(t.ops[i]);
+	EXPECT_FALSE(r.divergence());
+	for (size_t i : {3u, 4u}) {
+		StepResult res = r.step(t.ops[i]);
+		EXPECT_EQ(res.status, StepStatus::failed);
+		EXPECT_NE(res.note.find("not run on either model: the kernel model has no f2 (the "
+					"models have diverged; the differential comparison is off)"),
+			  std::string::npos)
+			<< res.note;
+	}
+	EXPECT_EQ(r.kernel().snapshot().folios.size(), 1u);
+	EXPECT_EQ(r.reference().snapshot().folios.size(), 2u);
+}
+
 TEST(Runner, ExpectOnAFreedFolioCountIsARejection)
 {
 	Runner r{Config{}};

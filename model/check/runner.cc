@@ -209,16 +209,19 @@ StepResult Runner::step(const Op &op)
 	/*
 	 * Past a divergence the reference model may accept a statement naming
 	 * what only it has (a folio a mutant never allocated): run it on
-	 * neither model, so both stay as they were, and say why.
+	 * neither model, so both stay as they were, and say why. With the
+	 * differential comparison off the divergence went unseen, but the
+	 * kernel model still cannot run it.
 	 */
-	if (divergence_) {
-		if (std::string missing = kernel_.missing_name(op); !missing.empty()) {
-			res.status = StepStatus::failed;
-			res.note = "not run on either model: " + missing + " (the models diverged after step " +
-				   std::to_string(divergence_->step + 1) + ")";
-			step_++;
-			return res;
-		}
+	if (std::string missing = kernel_.missing_name(op); !missing.empty()) {
+		res.status = StepStatus::failed;
+		res.note = "not run on either model: " + missing +
+			   (divergence_ ? " (the models diverged after step " +
+						  std::to_string(divergence_->step + 1) + ")"
+					: std::string(" (the models have diverged; the differential "
+						      "comparison is off)"));
+		step_++;
+		return res;
 	}
 
 	reported_this_step_.fill(false);

@@ -20,6 +20,12 @@
  * with a symbolic statement pinned by equalities and the post-state named
  * by fresh constants — the terms bounded model checking hands to Z3.
  *
+ * The pre-state is not read back from the Snapshot but built by running the
+ * encoding itself, on literal terms, along the statements that reached the
+ * state (replayed_state()): the clean bits MADV_FREE leaves are in no
+ * Snapshot, so concrete_state() cannot rebuild them. On the way every
+ * intermediate state is compared with the kernel model's as well.
+ *
  * The accessed bit (PTE/PMD young) is not encoded and is left out of the
  * comparison (without_accessed_bits()).
  */
@@ -123,9 +129,15 @@ Op random_op_of(std::mt19937_64 &rng, const SolverScope &sc, const Snapshot &sna
 		op.proc2 = static_cast<ProcId>(snap.procs.size());
 		break;
 	case OpKind::munmap:
+	case OpKind::madv_free:
 		op.proc = pick(sc.procs);
 		op.va = pick(sc.space);
 		op.pages = 1 + pick(pick(4) == 0 ? sc.space : std::min<uint64_t>(nb + 1, sc.space - op.va));
+		if (op.kind == OpKind::madv_free && pick(3) == 0) {
+			/* a whole PMD block: madvise_free_huge_pmd() takes the PMD whole */
+			op.va = pick(sc.blocks()) * nb;
+			op.pages = nb;
+		}
 		break;
 	case OpKind::pin:
 	case OpKind::get:
@@ -153,11 +165,24 @@ Op random_op_of(std::mt19937_64 &rng, const SolverScope &sc, const Snapshot &sna
 }
 
 /* A random statement of the solver's alphabet for the state @snap; maybe illegal. */
-Op random_op(std::mt19937_64 &rng, const SolverScope &sc, const Snapshot &snap, bool favour_fault)
+Op random_op(std::mt19937_64 &rng, const SolverScope &sc, const Snapshot &snap, bool favour_fault,
+	     const std::vector<OpKind> &kinds = encoded_ops())
 {
-	const std::vector<OpKind> &kinds = encoded_ops();
 	OpKind k = favour_fault && rng() % 3 == 0 ? OpKind::fault_anon : kinds[rng() % kinds.size()];
 	return random_op_of(rng, sc, snap, k);
+}
+
+/*
+ * The statements of a MADV_FREE scenario: mappings to free lazily, writes
+ * that redirty them, fork and pins that share or hold them, reclaim.
+ */
+const std::vector<OpKind> &lazyfree_ops()
+{
+	static const std::vector<OpKind> kinds = {OpKind::fault_anon, OpKind::madv_free,
+						  OpKind::madv_free,  OpKind::reclaim,
+						  OpKind::write,      OpKind::fork,
+						  OpKind::munmap,     OpKind::get};
+	return kinds;
 }
 
 /* concrete_state() accepts @snap (checked without building terms). */
@@ -174,22 +199,96 @@ bool fits(const SolverScope &sc, const Snapshot &snap)
 	return true;
 }
 
-/* A reachable state: up to @len random legal statements that keep inside the scope. */
-Runner random_state(std::mt19937_64 &rng, const Config &cfg, const SolverScope &sc, unsigned len)
+/* A reachable state and the statements that reached it. */
+struct Reached {
+	Runner runner;
+	std::vector<Op> path;
+};
+
+/* A reachable state: up to @len random legal statements of @kinds that keep inside the scope. */
+Reached random_state(std::mt19937_64 &rng, const Config &cfg, const SolverScope &sc, unsigned len,
+		     const std::vector<OpKind> &kinds = encoded_ops())
 {
-	Runner r(cfg, RunnerOptions{false, false});
+	Reached r{Runner(cfg, RunnerOptions{false, false}), {}};
 	for (unsigned i = 0, tries = 0; i < len && tries < 200; tries++) {
-		Op op = random_op(rng, sc, r.kernel().snapshot(), i < 3);
-		if (r.reference().check(op))
+		Op op = random_op(rng, sc, r.runner.kernel().snapshot(), i < 3, kinds);
+		/* legal, and (past a mutant's divergence) something the kernel model has */
+		if (r.runner.reference().check(op) || !r.runner.kernel().missing_name(op).empty())
 			continue;
-		Runner next = r;
+		Runner next = r.runner;
 		next.step(op);
 		if (!fits(sc, next.kernel().snapshot()))
 			continue;
-		r = next;
+		r.runner = next;
+		r.path.push_back(op);
 		i++;
 	}
 	return r;
+}
+
+/*
+ * lazyfree_scenario - a state a MADV_FREE statement or reclaim is worth
+ * comparing on: a fault (PMD-mapped half the time), then random statements
+ * of lazyfree_ops() around a madv_free (of a whole PMD block half the time).
+ */
+Reached lazyfree_scenario(std::mt19937_64 &rng, const Config &cfg, const SolverScope &sc)
+{
+	Reached r{Runner(cfg, RunnerOptions{false, false}), {}};
+	auto try_step = [&](Op op) {
+		if (r.runner.reference().check(op) || !r.runner.kernel().missing_name(op).empty())
+			return;
+		Runner next = r.runner;
+		next.step(op);
+		if (!fits(sc, next.kernel().snapshot()))
+			return;
+		r.runner = next;
+		r.path.push_back(op);
+	};
+	Op fault = random_op_of(rng, sc, r.runner.kernel().snapshot(), OpKind::fault_anon);
+	if (rng() % 2) {
+		fault.pmd = true;
+		fault.order = sc.pmd_order;
+		fault.va = (rng() % sc.blocks()) * sc.pmd_pages();
+	}
+	try_step(fault);
+	for (unsigned i = rng() % 3; i > 0; i--)
+		try_step(random_op(rng, sc, r.runner.kernel().snapshot(), false, lazyfree_ops()));
+	Op madv = random_op_of(rng, sc, r.runner.kernel().snapshot(), OpKind::madv_free);
+	if (rng() % 2) {
+		madv.proc = fault.proc;
+		madv.va = fault.va - fault.va % sc.pmd_pages();
+		madv.pages = sc.pmd_pages();
+	}
+	try_step(madv);
+	for (unsigned i = rng() % 3; i > 0; i--)
+		try_step(random_op(rng, sc, r.runner.kernel().snapshot(), false, lazyfree_ops()));
+	return r;
+}
+
+/*
+ * replayed_state - the encoding's state after @path, run from
+ * initial_state() on literal terms; each intermediate state must decode to
+ * the kernel model's Snapshot at that point (a failure is reported there).
+ */
+SymState replayed_state(z3::context &c, const Config &cfg, const SolverScope &sc,
+			const std::vector<Op> &path)
+{
+	SymState s = initial_state(c, sc);
+	KernelModel km(cfg);
+	for (size_t i = 0; i < path.size(); i++) {
+		Transition t = encode_transition(cfg, sc, s, concrete_op(c, path[i]), encoded_ops());
+		s = t.post;
+		for (z3::expr *f : s.fields())
+			*f = f->simplify();
+		km.apply(path[i]);
+		Snapshot want = without_accessed_bits(km.snapshot());
+		Snapshot got = decode_snapshot(ground_evaluator(), s, sc);
+		EXPECT_EQ(got, want) << "replaying the encoding: the state after statement " << i + 1
+				     << " (" << format_op(path[i]) << ") differs";
+		if (got != want)
+			break;
+	}
+	return s;
 }
 
 std::string dump(const Snapshot &s)
@@ -263,6 +362,7 @@ void decode_events(const Evaluator &ev, const Transition &t, const SolverScope &
 struct Tally {
 	unsigned cases = 0, legal = 0, out_of_scope = 0;
 	std::map<OpKind, unsigned> per_kind;
+	std::map<std::string, unsigned> points;  /* the model's visible points, by name */
 };
 
 /*
@@ -272,6 +372,9 @@ struct Tally {
 void compare(const Evaluator &ev, const Transition &t, const SolverScope &sc, const Runner &before,
 	     const Op &op, Tally &tally, const std::string &label)
 {
+	/* Past a mutant's divergence: a statement the kernel model cannot run (the Runner runs it nowhere). */
+	if (!before.kernel().missing_name(op).empty())
+		return;
 	bool model_legal = !before.reference().check(op);
 	bool enc_legal = eval_bool(ev, t.legal) && eval_bool(ev, t.op_ok);
 	std::string context = label + ": " + format_op(op) + " on\n" + dump(before.kernel().snapshot());
@@ -290,6 +393,8 @@ void compare(const Evaluator &ev, const Transition &t, const SolverScope &sc, co
 	km.set_observer(&rec);
 	km.apply(op);
 	Snapshot want = without_accessed_bits(km.snapshot());
+	for (const Recorder::Point &p : rec.points)
+		tally.points[p.where]++;
 
 	Snapshot got = decode_snapshot(ev, t.post, sc);
 	ASSERT_EQ(got, want) << "post-state differs (" << first_difference(want, got) << ") for "
@@ -363,11 +468,21 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 				    std::string(arch_name(cfg.arch)) + "/" +
 				    std::string(mutant_name(cfg.mutant));
 		for (unsigned n = 0; n < per_config; n++) {
-			Runner before = random_state(rng, cfg, sc, rng() % 9);
+			Reached reached = random_state(rng, cfg, sc, rng() % 9);
+			const Runner &before = reached.runner;
 			Snapshot snap = before.kernel().snapshot();
+			SymState pre = replayed_state(c, cfg, sc, reached.path);
+			if (::testing::Test::HasFailure())
+				return;
+			/* Without MADV_FREE every mapping is dirty: concrete_state() is exact. */
+			bool hidden = false;
+			for (const Op &o : reached.path)
+				hidden |= o.kind == OpKind::madv_free;
+			if (!hidden)
+				ASSERT_TRUE(states_equal(concrete_state(c, sc, snap), pre).simplify().is_true())
+					<< "concrete_state() differs from the replayed state on\n" << dump(snap);
 			for (unsigned k = 0; k < 4; k++) {
 				Op op = random_op(rng, sc, snap, false);
-				SymState pre = concrete_state(c, sc, snap);
 				Transition t = encode_transition(cfg, sc, pre, concrete_op(c, op), encoded_ops());
 				tally.cases++;
 				compare(ground_evaluator(), t, sc, before, op, tally, label);
@@ -376,6 +491,31 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 			}
 		}
 	}
+	/*
+	 * MADV_FREE scenarios: the random mix rarely frees lazily and then
+	 * reclaims; these states are built from lazyfree_ops() and end in a
+	 * madv_free or a reclaim, so the clean bits (no Snapshot shows them)
+	 * decide what is compared.
+	 */
+	for (const Config &cfg : configs(pmd_order, space)) {
+		SolverScope sc = test_scope(cfg);
+		z3::context c;
+		for (unsigned n = 0; n < 4; n++) {
+			Reached reached = lazyfree_scenario(rng, cfg, sc);
+			Snapshot snap = reached.runner.kernel().snapshot();
+			SymState pre = replayed_state(c, cfg, sc, reached.path);
+			if (::testing::Test::HasFailure())
+				return;
+			Op op = random_op_of(rng, sc, snap, n % 2 ? OpKind::reclaim : OpKind::madv_free);
+			Transition t = encode_transition(cfg, sc, pre, concrete_op(c, op), encoded_ops());
+			tally.cases++;
+			compare(ground_evaluator(), t, sc, reached.runner, op, tally,
+				std::string(mutant_name(cfg.mutant)) + " (MADV_FREE scenario)");
+			if (::testing::Test::HasFatalFailure())
+				return;
+		}
+	}
+
 	/*
 	 * Kinds the random mix left without a legal case (an unpin needs a
 	 * pin first): search for one per configuration, from fresh random
@@ -387,13 +527,16 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 			const Config &cfg = all[tries % all.size()];
 			SolverScope sc = test_scope(cfg);
 			z3::context c;
-			Runner before = random_state(rng, cfg, sc, 2 + rng() % 7);
+			Reached reached = random_state(rng, cfg, sc, 2 + rng() % 7);
+			const Runner &before = reached.runner;
 			Snapshot snap = before.kernel().snapshot();
 			Op op = random_op_of(rng, sc, snap, k);
 			if (before.reference().check(op))
 				continue;
-			Transition t = encode_transition(cfg, sc, concrete_state(c, sc, snap),
-							 concrete_op(c, op), encoded_ops());
+			SymState pre = replayed_state(c, cfg, sc, reached.path);
+			if (::testing::Test::HasFailure())
+				return;
+			Transition t = encode_transition(cfg, sc, pre, concrete_op(c, op), encoded_ops());
 			tally.cases++;
 			compare(ground_evaluator(), t, sc, before, op, tally,
 				std::string(mutant_name(cfg.mutant)) + " (targeted)");
@@ -403,11 +546,28 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 		EXPECT_GT(tally.per_kind[k], 0u) << "no legal case of " << op_kind_name(k);
 	}
 	EXPECT_GT(tally.legal, tally.cases / 4);
+	/*
+	 * The MADV_FREE and reclaim paths the random states must reach: a
+	 * folio split for a partial range (PTE- and PMD-mapped), lazyfree
+	 * pages and PMDs discarded, a lazyfree folio freed. Without them the
+	 * clean bits (hidden state) would not be tested.
+	 */
+	for (const char *where : {"madvise_free_pte_range: folio_get",
+				  "madvise_free_huge_pmd: folio_get",
+				  "try_to_unmap_one: lazyfree page discarded",
+				  "__discard_anon_folio_pmd_locked: folio_remove_rmap_pmd",
+				  "shrink_folio_list: lazyfree folio freed"})
+		EXPECT_GT(tally.points[where], 0u) << "no case reached " << where;
 	std::cout << "agreement (literal): " << tally.cases << " cases, " << tally.legal
 		  << " legal statements compared, " << tally.out_of_scope << " outside the scope;";
 	for (auto [k, n] : tally.per_kind)
 		std::cout << " " << op_kind_name(k) << " " << n;
-	std::cout << "\n";
+	std::cout << "; lazyfree pages discarded " << tally.points["try_to_unmap_one: lazyfree page discarded"]
+		  << ", folios freed by reclaim " << tally.points["shrink_folio_list: lazyfree folio freed"]
+		  << ", MADV_FREE splits "
+		  << tally.points["madvise_free_pte_range: folio_get"] +
+			     tally.points["madvise_free_huge_pmd: folio_get"]
+		  << "\n";
 }
 
 TEST(Agreement, LiteralTermsPmdOrder2)
@@ -442,14 +602,17 @@ void run_solver_cases(const Config &cfg, unsigned cases, uint64_t seed)
 	Tally tally;
 	std::mt19937_64 rng(seed);
 	for (unsigned n = 0; n < cases; n++) {
-		Runner before = random_state(rng, cfg, sc, rng() % 9);
+		Reached reached = random_state(rng, cfg, sc, rng() % 9);
+		const Runner &before = reached.runner;
 		Snapshot snap = before.kernel().snapshot();
 		Op o;
 		do
 			o = random_op(rng, sc, snap, false);
 		while (before.reference().check(o) && rng() % 16);
 		z3::context c;
-		SymState pre = concrete_state(c, sc, snap);
+		SymState pre = replayed_state(c, cfg, sc, reached.path);
+		if (::testing::Test::HasFailure())
+			return;
 		SymOp op = fresh_op(c, "op");
 		Transition t = encode_transition(cfg, sc, pre, op, encoded_ops());
 		z3::solver s(c);

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sym_madvise.cc - model/kernel/madvise.cc on symbolic state: MADV_FREE as
+ * of v6.12 (mm/madvise.c: madvise_free_huge_pmd(), madvise_free_pte_range();
+ * seed 002).
+ *
+ * The encoding has no file mappings, mprotect or mremap, so every VMA is
+ * anonymous and the VMAs of a process merge into one: the kernel model's
+ * walk over the VMAs of [start, end) is one walk here.
+ */
+#include "solver/sym_kernel.h"
+
+namespace fc::solver {
+
+/* folio_likely_mapped_shared() (include/linux/mm.h, v6.12) */
+z3::expr SymKernel::folio_likely_mapped_shared(const z3::expr &fid) const
+{
+	return select(fid, [&](const SymFolio &f) {
+		z3::expr mapcount = obs_mapcount(f);
+		/* Let's guess based on the first subpage. */
+		z3::expr large_guess =
+			mk_and(mk_lt(num(1), mapcount),
+			       mk_or(mk_or(mk_lt(num(0), f.entire_mapcount),
+					   mk_lt(folio_nr_pages(f), mapcount)),
+				     mk_lt(num(1), f.pages[0].mapcount)));
+		return mk_ite(folio_large(f), large_guess, mk_lt(num(1), mapcount));
+	});
+}
+
+/*
+ * folio_mark_lazyfree() (mm/swap.c): PG_swapbacked cleared on a swap-backed
+ * anon folio outside the swap cache. Every folio of the encoding is anon and
+ * none is in the swap cache.
+ */
+void SymKernel::folio_mark_lazyfree(const z3::expr &g, const z3::expr &fid)
+{
+	for_folio(g, fid, [&](unsigned i, const z3::expr &gi) {
+		assign(s.folios[i].lazyfree, gi, T());
+	});
+}
+
+/*
+ * madvise_free - madvise_free_single_vma() of [@start, @end):
+ * walk_page_range() calls madvise_free_pte_range() per PMD block, which
+ * first tries madvise_free_huge_pmd() on a PMD; a PMD it leaves in place
+ * (mapped shared, or a split that failed) is skipped.
+ */
+void SymKernel::madvise_free(const z3::expr &g, ProcId p, const z3::expr &start,
+			     const z3::expr &end)
+{
+	if (g.is_false())
+		return;
+	for (unsigned b = 0; b < sc.blocks(); b++) {
+		z3::expr bs = num(static_cast<int64_t>(Va{b} * nb()));
+		z3::expr be = num(static_cast<int64_t>(Va{b + 1} * nb()));
+		z3::expr overlap = mk_and(g, mk_and(mk_lt(start, be), mk_lt(bs, end)));
+		if (overlap.is_false())
+			continue;
+		z3::expr had_pmd = s.procs[p].pmds[b].present;
+		z3::expr whole = mk_and(mk_le(start, bs), mk_le(be, end));
+		z3::expr done = madvise_free_huge_pmd(mk_and(overlap, had_pmd), p, b, whole);
+		z3::expr still_pmd = s.procs[p].pmds[b].present;
+		z3::expr walk = mk_and(overlap, mk_not(mk_or(done, mk_and(had_pmd, still_pmd))));
+		z3::expr lo = mk_ite(mk_lt(start, bs), bs, start);
+		z3::expr hi = mk_ite(mk_lt(be, end), be, end);
+		madvise_free_pte_range(walk, p, b, lo, hi);
+	}
+	visible(g, "madvise_free: done", true);
+}
+
+/*
+ * madvise_free_huge_pmd - a folio that looks mapped shared is left alone; a
+ * range covering the PMD in part splits the folio (split_folio() under our
+ * reference, then the caller walks its PTEs); otherwise the PMD is cleaned
+ * (pmd_mkclean()) and the folio marked lazyfree.
+ */
+z3::expr SymKernel::madvise_free_huge_pmd(const z3::expr &g, ProcId p, unsigned b,
+					  const z3::expr &whole)
+{
+	if (g.is_false())
+		return F();
+	z3::expr fid = s.procs[p].pmds[b].folio;
+	z3::expr alone = mk_and(g, mk_not(folio_likely_mapped_shared(fid)));
+
+	z3::expr partial = mk_and(alone, mk_not(whole));
+	folio_get(partial, fid);
+	visible(partial, "madvise_free_huge_pmd: folio_get");
+	split_folio(partial, fid);
+	folio_put(partial, fid);
+
+	z3::expr full = mk_and(alone, whole);
+	assign(s.procs[p].pmds[b].clean, full, T());
+	folio_mark_lazyfree(full, fid);
+	return full;
+}
+
+/*
+ * madvise_free_pte_range - the PTEs of block @b in [@lo, @hi), from each VA
+ * the walk reaches (@cursor: where the previous run ended). For a large
+ * folio the run is __folio_pte_batch(); a run shorter than the folio is
+ * skipped when the folio looks shared, else the folio is split and the VA
+ * looked at again (now an order-0 folio), or the run skipped if the split
+ * failed. A large folio not mapped exactly once per page is skipped; the
+ * run is cleaned (clear_young_dirty_ptes()) and the folio marked lazyfree.
+ *
+ * Mutant madv_free_skips_batch_check: the run is the rest of the folio
+ * without the batch check, so PTEs of other folios are cleaned with it.
+ */
+void SymKernel::madvise_free_pte_range(const z3::expr &g, ProcId p, unsigned b,
+				       const z3::expr &lo, const z3::expr &hi)
+{
+	if (g.is_false())
+		return;
+	Va start = Va{b} * nb(), end = start + nb();
+	z3::expr cursor = lo;
+
+	for (Va a = start; a < end; a++) {
+		z3::expr va = num(static_cast<int64_t>(a));
+		SymPte pte = s.procs[p].ptes[a];
+		z3::expr reached = mk_and(mk_and(g, pte.present),
+					  mk_and(mk_le(cursor, va), mk_lt(va, hi)));
+		if (reached.is_false())
+			continue;
+		z3::expr fid = pte.folio;
+		z3::expr large = select(fid, [](const SymFolio &f) { return folio_large(f); });
+		z3::expr nr_pages = select(fid, [&](const SymFolio &f) { return folio_nr_pages(f); });
+		z3::expr batch = __folio_pte_batch(p, a, hi);
+		if (mutant(Mutant::madv_free_skips_batch_check)) {
+			z3::expr rest = mk_sub(nr_pages, pte.page), left = mk_sub(hi, va);
+			batch = mk_ite(mk_lt(rest, left), rest, left);
+		}
+		z3::expr nr = mk_ite(large, batch, num(1));
+
+		z3::expr short_run = mk_and(mk_and(reached, large), mk_lt(nr, nr_pages));
+		z3::expr shared = folio_likely_mapped_shared(fid);
+		z3::expr try_split = mk_and(short_run, mk_not(shared));
+		folio_get(try_split, fid);
+		visible(try_split, "madvise_free_pte_range: folio_get");
+		z3::expr split = split_folio(try_split, fid);
+		folio_put(try_split, fid);
+
+		/* The PTE at @a again: unchanged, or an order-0 folio after the split. */
+		z3::expr look = mk_or(mk_and(reached, mk_not(short_run)), split);
+		SymPte now = s.procs[p].ptes[a];
+		z3::expr run = mk_ite(split, num(1), nr);
+		z3::expr now_large = select(now.folio, [](const SymFolio &f) { return folio_large(f); });
+		z3::expr mapped_once = select(now.folio, [](const SymFolio &f) {
+			return mk_eq(obs_mapcount(f), folio_nr_pages(f));
+		});
+		z3::expr mark = mk_and(look, mk_or(mk_not(now_large), mapped_once));
+		for (Va x = a; x < end; x++) {
+			z3::expr in = mk_and(mark, mk_and(s.procs[p].ptes[x].present,
+							  mk_lt(num(static_cast<int64_t>(x - a)), run)));
+			assign(s.procs[p].ptes[x].clean, in, T());
+		}
+		folio_mark_lazyfree(mark, now.folio);
+
+		cursor = mk_ite(reached, mk_add(va, run), cursor);
+	}
+}
+
+} // namespace fc::solver
