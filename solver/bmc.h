@@ -9,6 +9,16 @@
  * counterexample, decoded into a trace and replayed through the models
  * before it is reported. Each step's post-state is named by fresh constants
  * so the terms of step k do not nest those of all earlier steps.
+ *
+ * With a concrete prefix of N statements, the first N steps are not left to
+ * the solver: every statement of the alphabet's domain is run on literal
+ * terms (the same encoding, evaluated), from the initial world and then
+ * from every distinct state reached, breadth first, the query evaluated at
+ * every visible point; the unrolling then starts, symbolically, from each
+ * distinct state at depth N. The answer means the same (every sequence of
+ * up to K statements is covered, the first violation found is a shortest
+ * one) and the formulas stay those of a shallow unrolling: a step from a
+ * concrete state is small, a step from a symbolic one is not.
  */
 #pragma once
 
@@ -29,6 +39,7 @@ struct BmcOptions {
 	unsigned steps = 6;
 	double timeout_seconds = 0;      /* 0: none */
 	std::vector<OpKind> kinds;       /* empty: anon_ops(), the default alphabet */
+	unsigned concrete_prefix = 0;    /* statements enumerated concretely first */
 	/* Called after each depth is answered: depth (statements), its seconds. */
 	std::function<void(unsigned, double)> on_depth;
 };
@@ -40,6 +51,9 @@ struct BmcResult {
 	std::string reason;                   /* why unknown */
 	SolverStats stats;
 	std::vector<double> seconds_per_depth;
+	/* With a concrete prefix: distinct states first reached at depth 1, 2, ... */
+	std::vector<size_t> prefix_states;
+	size_t prefix_statements = 0;         /* statements run concretely */
 };
 
 BmcResult bounded_model_check(const Config &cfg, const SolverScope &sc, const Query &q,

@@ -588,25 +588,35 @@ Op decode_op(const Evaluator &ev, const SymOp &op, const SymState &pre, const So
 	return o;
 }
 
+StatementCheck check_statement(const SolverScope &sc, const SymState &pre, const SymOp &op,
+			       const std::vector<OpKind> &kinds)
+{
+	z3::context &c = pre.ctx();
+	StatementCheck r{c.bool_val(false), c.bool_val(false)};
+	for (OpKind kind : kinds) {
+		z3::expr is = kind_is(op, kind);
+		if (is.is_false())
+			continue;
+		r.op_ok = mk_or(r.op_ok, mk_and(is, op_domain(kind, op, sc)));
+		r.legal = mk_or(r.legal, mk_and(is, legality(kind, pre, op, sc)));
+	}
+	return r;
+}
+
 Transition encode_transition(const Config &cfg, const SolverScope &sc, const SymState &pre,
 			     const SymOp &op, const std::vector<OpKind> &kinds)
 {
 	z3::context &c = pre.ctx();
 	SymKernel k(cfg, sc, pre);
 	Transition t(c);
-	t.op_ok = c.bool_val(false);
-	t.legal = c.bool_val(false);
+	StatementCheck allowed = check_statement(sc, pre, op, kinds);
+	t.op_ok = allowed.op_ok;
+	t.legal = allowed.legal;
 
 	/* One path per statement kind, each from the pre-state. */
 	std::vector<z3::expr> guards;
-	for (OpKind kind : kinds) {
-		z3::expr is = kind_is(op, kind);
-		guards.push_back(is);
-		if (is.is_false())
-			continue;
-		t.op_ok = mk_or(t.op_ok, mk_and(is, op_domain(kind, op, sc)));
-		t.legal = mk_or(t.legal, mk_and(is, legality(kind, pre, op, sc)));
-	}
+	for (OpKind kind : kinds)
+		guards.push_back(kind_is(op, kind));
 	k.branch(guards, [&](size_t i, SymKernel &sub) {
 		apply_kind(sub, kinds[i], op, pre);
 		if (kinds[i] == OpKind::fork)

@@ -96,6 +96,14 @@ struct Transition {
 	explicit Transition(z3::context &c) : op_ok(c), legal(c), in_scope(c), post(c) {}
 };
 
+/* Whether @op is a statement of @kinds inside the domain, and legal on @pre. */
+struct StatementCheck {
+	z3::expr op_ok;  /* Transition::op_ok */
+	z3::expr legal;  /* Transition::legal */
+};
+StatementCheck check_statement(const SolverScope &sc, const SymState &pre, const SymOp &op,
+			       const std::vector<OpKind> &kinds);
+
 /*
  * encode_transition - @op on @pre under @cfg's variant, arch and mutant.
  * Only the kinds in @kinds are encoded (op_ok excludes the others).
