@@ -404,7 +404,8 @@ MutantHunt hunt_mutant(const Config &base, double budget_seconds, uint64_t seed)
 		double left = budget_seconds - seconds_since(start);
 		o.timeout_seconds = std::max(1.0, accounting ? left : budget_seconds * 2 / 3);
 		BmcResult r = bounded_model_check(cfg, sc, q, o);
-		h.tests += r.stats.checks;
+		/* solver checks, and statements run on literal terms by the prefix */
+		h.tests += r.stats.checks + r.prefix_statements;
 		char secs[32];
 		std::snprintf(secs, sizeof(secs), "%.1f s", seconds_since(start));
 		const char *what = accounting ? "accounting" : "SPEC invariants";

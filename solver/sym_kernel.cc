@@ -183,6 +183,16 @@ SymMapping SymKernel::mapping_at(ProcId p, Va va) const
 			  mk_ite(pmd.present, pmd.writable, pte.writable)};
 }
 
+SymKernel::BlockRange SymKernel::block_range(const z3::expr &g, unsigned b, const z3::expr &start,
+					     const z3::expr &end) const
+{
+	z3::expr bs = num(static_cast<int64_t>(Va{b} * nb()));
+	z3::expr be = num(static_cast<int64_t>(Va{b + 1} * nb()));
+	return BlockRange{mk_and(g, mk_and(mk_lt(start, be), mk_lt(bs, end))),
+			  mk_and(mk_le(start, bs), mk_le(be, end)),
+			  mk_ite(mk_lt(start, bs), bs, start), mk_ite(mk_lt(be, end), be, end)};
+}
+
 /*
  * folio_alloc - a new folio with one reference, counters reset; it takes
  * the next id. Past the scope's last id the path leaves the scope.

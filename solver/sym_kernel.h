@@ -109,6 +109,16 @@ public:
 	void clear_pte(const z3::expr &g, ProcId p, Va va);
 	void clear_pmd(const z3::expr &g, ProcId p, unsigned b);
 	SymMapping mapping_at(ProcId p, Va va) const;
+	/*
+	 * The part of [@start, @end) in PMD block @b, as the kernel's walks
+	 * (zap, MADV_FREE) see it: whether the range reaches the block (under
+	 * @g), covers it whole, and its bounds clipped to the block.
+	 */
+	struct BlockRange {
+		z3::expr overlap, whole, lo, hi;
+	};
+	BlockRange block_range(const z3::expr &g, unsigned b, const z3::expr &start,
+			       const z3::expr &end) const;
 
 	/* --- allocation and refcount (kernel_model.cc) --- */
 	z3::expr folio_alloc(const z3::expr &g, const z3::expr &order);

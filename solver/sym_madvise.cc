@@ -51,19 +51,14 @@ void SymKernel::madvise_free(const z3::expr &g, ProcId p, const z3::expr &start,
 	if (g.is_false())
 		return;
 	for (unsigned b = 0; b < sc.blocks(); b++) {
-		z3::expr bs = num(static_cast<int64_t>(Va{b} * nb()));
-		z3::expr be = num(static_cast<int64_t>(Va{b + 1} * nb()));
-		z3::expr overlap = mk_and(g, mk_and(mk_lt(start, be), mk_lt(bs, end)));
-		if (overlap.is_false())
+		BlockRange r = block_range(g, b, start, end);
+		if (r.overlap.is_false())
 			continue;
 		z3::expr had_pmd = s.procs[p].pmds[b].present;
-		z3::expr whole = mk_and(mk_le(start, bs), mk_le(be, end));
-		z3::expr done = madvise_free_huge_pmd(mk_and(overlap, had_pmd), p, b, whole);
+		z3::expr done = madvise_free_huge_pmd(mk_and(r.overlap, had_pmd), p, b, r.whole);
 		z3::expr still_pmd = s.procs[p].pmds[b].present;
-		z3::expr walk = mk_and(overlap, mk_not(mk_or(done, mk_and(had_pmd, still_pmd))));
-		z3::expr lo = mk_ite(mk_lt(start, bs), bs, start);
-		z3::expr hi = mk_ite(mk_lt(be, end), be, end);
-		madvise_free_pte_range(walk, p, b, lo, hi);
+		z3::expr walk = mk_and(r.overlap, mk_not(mk_or(done, mk_and(had_pmd, still_pmd))));
+		madvise_free_pte_range(walk, p, b, r.lo, r.hi);
 	}
 	visible(g, "madvise_free: done", true);
 }

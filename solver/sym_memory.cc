@@ -261,18 +261,14 @@ void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &star
 	SymMmuGather tlb;
 
 	for (unsigned b = 0; b < sc.blocks(); b++) {
-		z3::expr bs = num(static_cast<int64_t>(Va{b} * nb()));
-		z3::expr be = num(static_cast<int64_t>(Va{b + 1} * nb()));
-		z3::expr overlap = mk_and(g, mk_and(mk_lt(start, be), mk_lt(bs, end)));
-		if (overlap.is_false())
+		BlockRange r = block_range(g, b, start, end);
+		if (r.overlap.is_false())
 			continue;
 		z3::expr had_pmd = s.procs[p].pmds[b].present;
-		z3::expr whole = mk_and(mk_le(start, bs), mk_le(be, end));
-		zap_huge_pmd(mk_and(overlap, mk_and(had_pmd, whole)), p, b, tlb);
-		split_huge_pmd_locked(mk_and(overlap, mk_and(had_pmd, mk_not(whole))), p, b);
-		z3::expr lo = mk_ite(mk_lt(start, bs), bs, start);
-		z3::expr hi = mk_ite(mk_lt(be, end), be, end);
-		zap_pte_range(mk_and(overlap, mk_not(mk_and(had_pmd, whole))), p, b, lo, hi, tlb);
+		zap_huge_pmd(mk_and(r.overlap, mk_and(had_pmd, r.whole)), p, b, tlb);
+		split_huge_pmd_locked(mk_and(r.overlap, mk_and(had_pmd, mk_not(r.whole))), p, b);
+		zap_pte_range(mk_and(r.overlap, mk_not(mk_and(had_pmd, r.whole))), p, b, r.lo, r.hi,
+			      tlb);
 	}
 
 	visible(g, "tlb_finish_mmu: before the flush", true);

@@ -205,24 +205,30 @@ struct Reached {
 	std::vector<Op> path;
 };
 
+/*
+ * extend - step @r by @op if it is legal, something the kernel model has
+ * (past a mutant's divergence it may not be) and keeps inside the scope.
+ */
+bool extend(Reached &r, const SolverScope &sc, const Op &op)
+{
+	if (r.runner.reference().check(op) || !r.runner.kernel().missing_name(op).empty())
+		return false;
+	Runner next = r.runner;
+	next.step(op);
+	if (!fits(sc, next.kernel().snapshot()))
+		return false;
+	r.runner = next;
+	r.path.push_back(op);
+	return true;
+}
+
 /* A reachable state: up to @len random legal statements of @kinds that keep inside the scope. */
 Reached random_state(std::mt19937_64 &rng, const Config &cfg, const SolverScope &sc, unsigned len,
 		     const std::vector<OpKind> &kinds = encoded_ops())
 {
 	Reached r{Runner(cfg, RunnerOptions{false, false}), {}};
-	for (unsigned i = 0, tries = 0; i < len && tries < 200; tries++) {
-		Op op = random_op(rng, sc, r.runner.kernel().snapshot(), i < 3, kinds);
-		/* legal, and (past a mutant's divergence) something the kernel model has */
-		if (r.runner.reference().check(op) || !r.runner.kernel().missing_name(op).empty())
-			continue;
-		Runner next = r.runner;
-		next.step(op);
-		if (!fits(sc, next.kernel().snapshot()))
-			continue;
-		r.runner = next;
-		r.path.push_back(op);
-		i++;
-	}
+	for (unsigned i = 0, tries = 0; i < len && tries < 200; tries++)
+		i += extend(r, sc, random_op(rng, sc, r.runner.kernel().snapshot(), i < 3, kinds));
 	return r;
 }
 
@@ -234,16 +240,7 @@ Reached random_state(std::mt19937_64 &rng, const Config &cfg, const SolverScope 
 Reached lazyfree_scenario(std::mt19937_64 &rng, const Config &cfg, const SolverScope &sc)
 {
 	Reached r{Runner(cfg, RunnerOptions{false, false}), {}};
-	auto try_step = [&](Op op) {
-		if (r.runner.reference().check(op) || !r.runner.kernel().missing_name(op).empty())
-			return;
-		Runner next = r.runner;
-		next.step(op);
-		if (!fits(sc, next.kernel().snapshot()))
-			return;
-		r.runner = next;
-		r.path.push_back(op);
-	};
+	auto try_step = [&](const Op &op) { extend(r, sc, op); };
 	Op fault = random_op_of(rng, sc, r.runner.kernel().snapshot(), OpKind::fault_anon);
 	if (rng() % 2) {
 		fault.pmd = true;
