@@ -142,6 +142,8 @@ bool expand_prefix(const Config &cfg, const SolverScope &sc, const Query &q,
 		frontier = std::move(next);
 		r.prefix_states.push_back(frontier.size());
 		r.seconds_per_depth.push_back(seconds_since(t0));
+		/* encoding and evaluating is all the prefix does */
+		r.stats.encode_seconds += r.seconds_per_depth.back();
 		r.depth = d + 1;
 		if (on_depth)
 			on_depth(d + 1, r.seconds_per_depth.back());
