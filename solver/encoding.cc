@@ -53,6 +53,8 @@ SolverScope SolverScope::from_config(const Config &cfg, const SolverScope &bound
 	if (sc.handle_pages < 1 || sc.handle_pages > sc.space)
 		throw std::invalid_argument("pin_pages=" + std::to_string(sc.handle_pages) +
 					    ": 1..space");
+	if (sc.slots < 1 || sc.slots > 32)
+		throw std::invalid_argument("slots=" + std::to_string(sc.slots) + ": 1..32");
 	return sc;
 }
 
@@ -61,7 +63,7 @@ std::string SolverScope::describe() const
 	std::ostringstream s;
 	s << "pmd_order=" << pmd_order << " max_pte_order=" << pte_max_order << " procs=" << procs
 	  << " space=" << space << " folios=" << folios << " pins=" << pins << " refs=" << refs
-	  << " queue=" << queue << " pin_pages=" << handle_pages;
+	  << " queue=" << queue << " pin_pages=" << handle_pages << " slots=" << slots;
 	return s.str();
 }
 
@@ -78,6 +80,11 @@ void for_each_field(State &s, Fn fn)
 	fn("nr_pins", s.nr_pins);
 	fn("nr_refs", s.nr_refs);
 	fn("queue_len", s.queue_len);
+	fn("nr_slots", s.nr_slots);
+	for (size_t k = 0; k < s.slots.size(); k++) {
+		fn("slot" + std::to_string(k) + ".count", s.slots[k].count);
+		fn("slot" + std::to_string(k) + ".cache", s.slots[k].cache);
+	}
 	for (size_t k = 0; k < s.queue.size(); k++)
 		fn("queue" + std::to_string(k), s.queue[k]);
 	for (size_t i = 0; i < s.folios.size(); i++) {
@@ -93,6 +100,9 @@ void for_each_field(State &s, Fn fn)
 		fn(n + "partially_mapped", f.partially_mapped);
 		fn(n + "queued", f.queued);
 		fn(n + "lazyfree", f.lazyfree);
+		fn(n + "anon", f.anon);
+		fn(n + "swapcache", f.swapcache);
+		fn(n + "swap", f.swap);
 		for (size_t j = 0; j < f.pages.size(); j++) {
 			fn(n + "mapcount" + std::to_string(j), f.pages[j].mapcount);
 			fn(n + "exclusive" + std::to_string(j), f.pages[j].exclusive);
@@ -118,6 +128,12 @@ void for_each_field(State &s, Fn fn)
 			fn(m + "folio", pr.pmds[b].folio);
 			fn(m + "writable", pr.pmds[b].writable);
 			fn(m + "clean", pr.pmds[b].clean);
+		}
+		for (size_t a = 0; a < pr.swps.size(); a++) {
+			std::string m = n + "swp" + std::to_string(a) + ".";
+			fn(m + "present", pr.swps[a].present);
+			fn(m + "slot", pr.swps[a].slot);
+			fn(m + "exclusive", pr.swps[a].exclusive);
 		}
 	}
 	auto handles = [&](auto &hs, const char *kind) {
@@ -180,6 +196,9 @@ static SymFolio blank_folio(z3::context &c, const SolverScope &sc)
 	f.partially_mapped = c.bool_val(false);
 	f.queued = c.bool_val(false);
 	f.lazyfree = c.bool_val(false);
+	f.anon = c.bool_val(true);
+	f.swapcache = c.bool_val(false);
+	f.swap = c.int_val(0);
 	for (unsigned j = 0; j < sc.pmd_pages(); j++) {
 		SymPage pg(c);
 		pg.mapcount = c.int_val(0);
@@ -197,7 +216,12 @@ SymState initial_state(z3::context &c, const SolverScope &sc)
 	s.nr_pins = c.int_val(0);
 	s.nr_refs = c.int_val(0);
 	s.queue_len = c.int_val(0);
+	s.nr_slots = c.int_val(0);
 	s.queue.assign(sc.queue, c.int_val(0));
+	SymSlot slot(c);
+	slot.count = c.int_val(0);
+	slot.cache = c.int_val(0);
+	s.slots.assign(sc.slots, slot);
 	s.folios.assign(sc.folios, blank_folio(c, sc));
 	for (unsigned p = 0; p < sc.procs; p++) {
 		SymProc pr(c);
@@ -220,6 +244,13 @@ SymState initial_state(z3::context &c, const SolverScope &sc)
 			pmd.writable = c.bool_val(false);
 			pmd.clean = c.bool_val(false);
 			pr.pmds.push_back(pmd);
+		}
+		for (unsigned a = 0; a < sc.space; a++) {
+			SymSwp swp(c);
+			swp.present = c.bool_val(false);
+			swp.slot = c.int_val(0);
+			swp.exclusive = c.bool_val(false);
+			pr.swps.push_back(swp);
 		}
 		s.procs.push_back(pr);
 	}
@@ -300,8 +331,7 @@ SymState concrete_state(z3::context &c, const SolverScope &sc, const Snapshot &s
 		f.partially_mapped = c.bool_val(v.partially_mapped);
 		f.queued = c.bool_val(v.queued);
 		f.lazyfree = c.bool_val(v.lazyfree);
-		if (!v.anon)
-			fail(folio_name(v.id) + " is not anon");
+		f.anon = c.bool_val(v.anon);
 		for (unsigned j = 0; j < v.nr_pages(); j++) {
 			long entire = large ? v.entire_mapcount : 0;
 			f.pages[j].mapcount = c.int_val(v.page_mapcount[j] - entire);
@@ -332,6 +362,14 @@ SymState concrete_state(z3::context &c, const SolverScope &sc, const Snapshot &s
 			e.present = c.bool_val(true);
 			e.folio = c.int_val(pmd.folio);
 			e.writable = c.bool_val(pmd.writable);
+		}
+		for (const auto &[va, swp] : v.swap) {
+			if (va >= sc.space || swp.slot >= sc.slots)
+				fail("a swap entry outside the space or the slots");
+			SymSwp &e = pr.swps[va];
+			e.present = c.bool_val(true);
+			e.slot = c.int_val(static_cast<int64_t>(swp.slot));
+			e.exclusive = c.bool_val(swp.exclusive);
 		}
 	}
 	for (const HandleView &h : snap.pins)
@@ -476,7 +514,7 @@ Snapshot decode_snapshot(const Evaluator &ev, const SymState &s, const SolverSco
 		FolioView v;
 		v.id = static_cast<FolioId>(i + 1);
 		v.order = static_cast<unsigned>(std::clamp<int64_t>(eval_int(ev, f.order), 0, sc.pmd_order));
-		v.anon = true;
+		v.anon = eval_bool(ev, f.anon);
 		v.freed = eval_bool(ev, f.freed);
 		v.refcount = eval_int(ev, f.refcount);
 		v.mapcount = eval_int(ev, obs_mapcount(f));
@@ -512,6 +550,12 @@ Snapshot decode_snapshot(const Evaluator &ev, const SymState &s, const SolverSco
 				v.pmds.emplace(Va{b} * sc.pmd_pages(),
 					       PmdView{static_cast<FolioId>(eval_int(ev, e.folio)),
 						       eval_bool(ev, e.writable)});
+		}
+		for (unsigned a = 0; a < sc.space; a++) {
+			const SymSwp &e = pr.swps[a];
+			if (eval_bool(ev, e.present))
+				v.swap.emplace(a, SwapPteView{static_cast<uint64_t>(eval_int(ev, e.slot)),
+							      eval_bool(ev, e.exclusive)});
 		}
 		v.rss_anon = eval_int(ev, pr.rss_anon);
 		v.rss_file = 0;
@@ -577,6 +621,8 @@ std::string describe_state(const Snapshot &snap, const std::vector<bool> &has_pi
 		for (const auto &[va, pte] : p.ptes)
 			o << "; " << va << "->" << page_name(pte.folio, pte.page)
 			  << (pte.writable ? " rw" : " ro");
+		for (const auto &[va, swp] : p.swap)
+			o << "; " << va << "->swap slot " << swp.slot << (swp.exclusive ? " exclusive" : "");
 		o << "\n";
 	}
 	auto handles = [&](const std::vector<HandleView> &hs, const char *kind) {

@@ -47,6 +47,7 @@ struct SolverScope {
 	unsigned refs = 2;           /* reference ids ref1 .. ref(refs) */
 	unsigned queue = 3;          /* deferred split queue entries */
 	unsigned handle_pages = 4;   /* largest pin/get range */
+	unsigned slots = 4;          /* swap slots (one per page swapped out; never reused) */
 
 	unsigned pmd_pages() const { return 1u << pmd_order; }
 	unsigned blocks() const { return space / pmd_pages(); }
@@ -81,10 +82,14 @@ struct SymFolio {
 	z3::expr partially_mapped; /* PG_partially_mapped */
 	z3::expr queued;           /* !list_empty(&folio->_deferred_list) */
 	z3::expr lazyfree;         /* !PG_swapbacked: MADV_FREE */
+	z3::expr anon;             /* folio_test_anon(): false while a swap-in is unmapped */
+	z3::expr swapcache;        /* PG_swapcache */
+	z3::expr swap;             /* folio->swap: the slot of page 0 */
 	std::vector<SymPage> pages; /* 1 << pmd_order: the largest folio */
 	explicit SymFolio(z3::context &c)
 		: order(c), freed(c), refcount(c), large_mapcount(c), entire_mapcount(c),
-		  nr_pages_mapped(c), pincount(c), partially_mapped(c), queued(c), lazyfree(c) {}
+		  nr_pages_mapped(c), pincount(c), partially_mapped(c), queued(c), lazyfree(c),
+		  anon(c), swapcache(c), swap(c) {}
 };
 
 /*
@@ -103,12 +108,29 @@ struct SymPmd {
 	explicit SymPmd(z3::context &c) : present(c), folio(c), writable(c), clean(c) {}
 };
 
+/* A swap PTE: swp_entry_t's slot and pte_swp_exclusive() (KSwp). */
+struct SymSwp {
+	z3::expr present, slot, exclusive;
+	explicit SymSwp(z3::context &c) : present(c), slot(c), exclusive(c) {}
+};
+
+/*
+ * A swap slot: si->swap_map[] without SWAP_HAS_CACHE (@count: the swap PTEs
+ * naming it) and the swap cache's folio for it (@cache, 0: none, which is
+ * exactly when SWAP_HAS_CACHE is clear). Hidden state: no Snapshot shows it.
+ */
+struct SymSlot {
+	z3::expr count, cache;
+	explicit SymSlot(z3::context &c) : count(c), cache(c) {}
+};
+
 struct SymProc {
 	z3::expr exited;
 	z3::expr has_pinned;   /* MMF_HAS_PINNED */
 	z3::expr rss_anon;     /* MM_ANONPAGES */
 	std::vector<SymPte> ptes;  /* one per page of the address space */
 	std::vector<SymPmd> pmds;  /* one per PMD block */
+	std::vector<SymSwp> swps;  /* one per page of the address space */
 	explicit SymProc(z3::context &c) : exited(c), has_pinned(c), rss_anon(c) {}
 };
 
@@ -125,12 +147,14 @@ struct SymState {
 	z3::expr nr_pins;     /* pin ids 1..nr_pins were taken */
 	z3::expr nr_refs;
 	z3::expr queue_len;
+	z3::expr nr_slots;             /* swap slots 0..nr_slots-1 were handed out */
 	std::vector<z3::expr> queue;   /* folio ids, FIFO: queue[0] is the head */
 	std::vector<SymFolio> folios;  /* slot i: folio i + 1 */
 	std::vector<SymProc> procs;
 	std::vector<SymHandle> pins, refs;
+	std::vector<SymSlot> slots;
 	explicit SymState(z3::context &c)
-		: nr_folios(c), nr_procs(c), nr_pins(c), nr_refs(c), queue_len(c) {}
+		: nr_folios(c), nr_procs(c), nr_pins(c), nr_refs(c), queue_len(c), nr_slots(c) {}
 
 	z3::context &ctx() const { return nr_folios.ctx(); }
 	/* Every term, in a fixed order (for naming and comparing states). */
@@ -146,9 +170,10 @@ SymState fresh_state(z3::context &c, const SolverScope &sc, const std::string &p
  * concrete_state - the kernel model's state from its Snapshot. The Snapshot
  * does not show MMF_HAS_PINNED: a process has it iff it ever took a pin,
  * which the pins list records (fork does not inherit it). Nor does it show
- * the clean bit MADV_FREE leaves on a PTE or PMD: every mapping is taken to
- * be dirty, which is exact for a state no madv_free reached (to follow one
- * that did, run the transitions from initial_state() instead).
+ * the clean bit MADV_FREE leaves on a PTE or PMD, nor the swap slots' counts
+ * and the swap cache: every mapping is taken to be dirty and no slot in
+ * use, which is exact for a state no madv_free and no swapout reached (to
+ * follow one that did, run the transitions from initial_state() instead).
  * Throws std::invalid_argument if @snap does not fit the scope.
  */
 SymState concrete_state(z3::context &c, const SolverScope &sc, const Snapshot &snap);

@@ -8,6 +8,8 @@
 #include "solver/step_check.h"
 #include "solver/transitions.h"
 
+#include <algorithm>
+
 namespace fc::solver {
 
 namespace {
@@ -20,12 +22,57 @@ bool structural(const std::string &name)
 	       name == "handles_well_formed" || name == "queue_well_formed";
 }
 
-std::vector<NamedFormula> assumed(SymTables &t, bool strengthen)
+bool has_kind(const std::vector<OpKind> &kinds, OpKind k)
+{
+	return std::find(kinds.begin(), kinds.end(), k) != kinds.end();
+}
+
+/*
+ * The hidden state of the opt-in statements is unreachable without them:
+ * no swap entry, slot, swap-cache folio or non-anon folio without swapout
+ * (the only statement that makes swap entries), no clean mapping or
+ * lazyfree folio without madv_free. Structural for such an alphabet. With
+ * those statements the strengthening set has no invariants for that state
+ * (docs/solver.md).
+ */
+std::vector<NamedFormula> alphabet_facts(const SymState &s, const std::vector<OpKind> &kinds)
+{
+	z3::context &c = s.ctx();
+	std::vector<NamedFormula> out;
+	if (!has_kind(kinds, OpKind::swapout)) {
+		z3::expr f = mk_eq(s.nr_slots, c.int_val(0));
+		for (const SymSlot &k : s.slots)
+			f = mk_and(f, mk_and(mk_eq(k.count, c.int_val(0)), mk_eq(k.cache, c.int_val(0))));
+		for (const SymFolio &fo : s.folios)
+			f = mk_and(f, mk_and(fo.anon, mk_not(fo.swapcache)));
+		for (const SymProc &p : s.procs)
+			for (const SymSwp &e : p.swps)
+				f = mk_and(f, mk_not(e.present));
+		out.push_back({"no_swap_state", "without swapout: no swap entry, slot or swap-cache folio; every folio anon", f});
+	}
+	if (!has_kind(kinds, OpKind::madv_free)) {
+		z3::expr f = c.bool_val(true);
+		for (const SymFolio &fo : s.folios)
+			f = mk_and(f, mk_not(fo.lazyfree));
+		for (const SymProc &p : s.procs) {
+			for (const SymPte &e : p.ptes)
+				f = mk_and(f, mk_not(e.clean));
+			for (const SymPmd &e : p.pmds)
+				f = mk_and(f, mk_not(e.clean));
+		}
+		out.push_back({"no_lazyfree_state", "without madv_free: no clean mapping, no lazyfree folio", f});
+	}
+	return out;
+}
+
+std::vector<NamedFormula> assumed(SymTables &t, bool strengthen, const std::vector<OpKind> &kinds)
 {
 	std::vector<NamedFormula> all = strengthening(t), out;
 	for (NamedFormula &f : all)
 		if (strengthen || structural(f.name))
 			out.push_back(std::move(f));
+	for (NamedFormula &f : alphabet_facts(t.state(), kinds))
+		out.push_back(std::move(f));
 	return out;
 }
 
@@ -46,7 +93,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 		SymTables t(s0, sc);
 		Evaluator ev = ground_evaluator();
 		r.base_ok = true;
-		for (const NamedFormula &f : assumed(t, o.strengthen)) {
+		for (const NamedFormula &f : assumed(t, o.strengthen, kinds)) {
 			r.strengthening.emplace_back(f.name, f.statement);
 			if (r.base_ok && !eval_bool(ev, f.formula)) {
 				r.base_ok = false;
@@ -78,7 +125,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 		SymState pre = fresh_state(c, sc, "pre");
 		SymTables tp(pre, sc);
 		std::vector<z3::expr> assumptions;
-		for (const NamedFormula &f : assumed(tp, o.strengthen))
+		for (const NamedFormula &f : assumed(tp, o.strengthen, kinds))
 			assumptions.push_back(f.formula);
 		assumptions.push_back(query_holds(q, tp, sc, true, true));
 		r.stats.encode_seconds += seconds_since(t0);
@@ -96,7 +143,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 			s.add(enabled);
 			StepCheck check = check_step(q, t, sc);
 			SymTables tq(t.post, sc);
-			std::vector<NamedFormula> after = assumed(tq, o.strengthen);
+			std::vector<NamedFormula> after = assumed(tq, o.strengthen, kinds);
 			z3::expr broken = check.violated;
 			for (const NamedFormula &f : after)
 				broken = mk_or(broken, mk_not(f.formula));

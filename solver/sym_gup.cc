@@ -143,10 +143,21 @@ void SymKernel::record_handle(const z3::expr &g, std::vector<SymHandle> &slots, 
 }
 
 /*
- * pin_user_pages - MMF_HAS_PINNED set; per VA in order, a write pin of a
- * read-only mapping takes the write fault, a pin of a page that is not
- * AnonExclusive the unshare fault (the PMD's head page decides for a PMD);
- * then the references per folio run; the pages array becomes the handle.
+ * faultin_swap_entry - follow_page_pte() finds a swap PTE: faultin_page()
+ * runs do_swap_page() (a write fault for FOLL_WRITE) and the lookup is
+ * retried on the page it mapped.
+ */
+void SymKernel::faultin_swap_entry(const z3::expr &g, ProcId p, Va va, const z3::expr &write)
+{
+	do_swap_page(mk_and(g, s.procs[p].swps[va].present), p, va, write);
+}
+
+/*
+ * pin_user_pages - MMF_HAS_PINNED set; per VA in order, a swap PTE is
+ * faulted in, a write pin of a read-only mapping takes the write fault, a
+ * pin of a page that is not AnonExclusive the unshare fault (the PMD's head
+ * page decides for a PMD); then the references per folio run; the pages
+ * array becomes the handle.
  *
  * Mutant pin_skips_unshare: never unshare.
  */
@@ -162,6 +173,7 @@ void SymKernel::pin_user_pages(const z3::expr &g, ProcId p, const z3::expr &va,
 					       mk_lt(num(static_cast<int64_t>(a)), mk_add(va, nr))));
 		if (in.is_false())
 			continue;
+		faultin_swap_entry(in, p, a, write);
 		SymMapping m = mapping_at(p, a);
 		z3::expr exclusive = page_exclusive(m.folio, mk_ite(m.by_pmd, num(0), m.page));
 		z3::expr write_fault = mk_and(in, mk_and(write, mk_not(m.writable)));
@@ -178,11 +190,16 @@ void SymKernel::pin_user_pages(const z3::expr &g, ProcId p, const z3::expr &va,
 	record_handle(g, s.pins, s.nr_pins, p, va, nr, entries);
 }
 
-/* get_user_pages - FOLL_GET: no unshare, references per folio run. */
+/* get_user_pages - FOLL_GET: swap PTEs faulted in, no unshare, references per folio run. */
 void SymKernel::get_user_pages(const z3::expr &g, ProcId p, const z3::expr &va, const z3::expr &nr)
 {
 	if (g.is_false())
 		return;
+	for (Va a = 0; a < sc.space; a++) {
+		z3::expr in = mk_and(g, mk_and(mk_le(va, num(static_cast<int64_t>(a))),
+					       mk_lt(num(static_cast<int64_t>(a)), mk_add(va, nr))));
+		faultin_swap_entry(in, p, a, F());
+	}
 	auto entries = handle_entries(p, va);
 	grab_runs(g, entries, nr, false);
 	record_handle(g, s.refs, s.nr_refs, p, va, nr, entries);

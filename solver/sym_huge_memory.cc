@@ -195,7 +195,11 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 	z3::expr large = select(fid, [](const SymFolio &f) { return folio_large(f); });
 	z3::expr refcount = select(fid, [](const SymFolio &f) { return f.refcount; });
 	z3::expr mapcount = select(fid, [](const SymFolio &f) { return obs_mapcount(f); });
-	z3::expr gs = mk_and(mk_and(g, large), mk_eq(refcount, mk_add(mapcount, num(1))));
+	/* can_split_folio(): the swap cache's references are expected too */
+	z3::expr extra = select(fid, [](const SymFolio &f) {
+		return mk_ite(f.swapcache, folio_nr_pages(f), f.order.ctx().int_val(0));
+	});
+	z3::expr gs = mk_and(mk_and(g, large), mk_eq(refcount, mk_add(mapcount, mk_add(num(1), extra))));
 	if (gs.is_false())
 		return F();
 

@@ -134,6 +134,9 @@ public:
 	z3::expr folio_maybe_dma_pinned(const z3::expr &fid) const;
 	z3::expr folio_needs_cow_for_dma(ProcId p, const z3::expr &fid) const;
 	void folio_add_new_anon_rmap(const z3::expr &g, const z3::expr &fid, bool pmd_mapped);
+	/* do_swap_page() of a folio the swap cache read in: exclusive or not */
+	void folio_add_new_anon_rmap(const z3::expr &g, const z3::expr &fid, bool pmd_mapped,
+				     const z3::expr &exclusive);
 	void folio_add_anon_rmap_ptes(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
 				      const z3::expr &nr, const z3::expr &exclusive);
 	void folio_remove_rmap_ptes(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
@@ -143,7 +146,9 @@ public:
 	z3::expr folio_try_dup_anon_rmap_ptes(const z3::expr &g, const z3::expr &fid,
 					      const z3::expr &page, const z3::expr &nr, ProcId src);
 	z3::expr folio_try_dup_anon_rmap_pmd(const z3::expr &g, const z3::expr &fid, ProcId src);
-	void folio_try_share_anon_rmap(const z3::expr &g, const z3::expr &fid, const z3::expr &page);
+	/* Returns the condition under which it fails (-EBUSY: maybe pinned). */
+	z3::expr folio_try_share_anon_rmap(const z3::expr &g, const z3::expr &fid,
+					   const z3::expr &page);
 
 	/* --- deferred split, THP (sym_huge_memory.cc) --- */
 	void deferred_split_folio(const z3::expr &g, unsigned i, bool partially_mapped);
@@ -165,7 +170,8 @@ public:
 	void do_anonymous_page(const z3::expr &g, ProcId p, Va va, unsigned order);
 	void handle_write_fault(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare);
 	void do_wp_page(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare);
-	z3::expr wp_can_reuse_anon_folio(const z3::expr &fid) const;
+	/* May drop the folio from the swap cache first (folio_free_swap()). */
+	z3::expr wp_can_reuse_anon_folio(const z3::expr &g, const z3::expr &fid);
 	void wp_page_copy(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare);
 	z3::expr folio_pte_batch(ProcId p, Va va, const z3::expr &end) const;
 	/* __folio_pte_batch(): the batch whatever the variant (MADV_FREE). */
@@ -189,14 +195,38 @@ public:
 	void madvise_free_pte_range(const z3::expr &g, ProcId p, unsigned b, const z3::expr &lo,
 				    const z3::expr &hi);
 	void reclaim_lazyfree(const z3::expr &g);
-	void shrink_lazyfree_folio(const z3::expr &g, unsigned i);
+
+	/* --- reclaim (sym_vmscan.cc): the folio in slot @i --- */
+	void shrink_folio_list(const z3::expr &g, unsigned i);
+	void shrink_folio(const z3::expr &g, unsigned i);
+	void pageout_folio(const z3::expr &g, unsigned i);
 	/* These return the condition under which they fail (the walk is aborted). */
-	z3::expr try_to_unmap_lazyfree(const z3::expr &g, unsigned i);
+	z3::expr try_to_unmap(const z3::expr &g, unsigned i);
+	z3::expr try_to_unmap_one(const z3::expr &g, unsigned i, ProcId p);
 	z3::expr try_to_unmap_one_lazyfree(const z3::expr &g, unsigned i, ProcId p);
+
+	/* --- swap slots and the swap cache (sym_swap.cc) --- */
+	z3::expr slot_count(const z3::expr &slot) const;
+	z3::expr slot_cache(const z3::expr &slot) const;
+	void set_slot_cache(const z3::expr &g, const z3::expr &slot, const z3::expr &fid);
+	void swap_duplicate(const z3::expr &g, const z3::expr &slot);
+	void swap_free(const z3::expr &g, const z3::expr &slot);
+	void add_to_swap(const z3::expr &g, unsigned i);
+	void delete_from_swap_cache(const z3::expr &g, const z3::expr &fid);
+	z3::expr folio_swapped(const z3::expr &fid) const;
+	/* Returns the condition under which the folio left the swap cache. */
+	z3::expr folio_free_swap(const z3::expr &g, const z3::expr &fid);
+	void free_swap_cache(const z3::expr &g, const z3::expr &fid);
+	void free_swap_and_cache(const z3::expr &g, const z3::expr &slot);
+	/* Returns the new folio's id. */
+	z3::expr read_swap_cache_async(const z3::expr &g, const z3::expr &slot);
+	void zap_nonpresent_pte(const z3::expr &g, ProcId p, Va va);
+	void do_swap_page(const z3::expr &g, ProcId p, Va va, const z3::expr &write);
 
 	/* --- GUP (sym_gup.cc) --- */
 	void try_grab_folio(const z3::expr &g, const z3::expr &fid, const z3::expr &refs, bool pin);
 	void gup_put_folio(const z3::expr &g, const z3::expr &fid, const z3::expr &refs, bool pin);
+	void faultin_swap_entry(const z3::expr &g, ProcId p, Va va, const z3::expr &write);
 	void pin_user_pages(const z3::expr &g, ProcId p, const z3::expr &va, const z3::expr &nr,
 			    const z3::expr &write);
 	void get_user_pages(const z3::expr &g, ProcId p, const z3::expr &va, const z3::expr &nr);

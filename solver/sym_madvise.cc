@@ -27,15 +27,12 @@ z3::expr SymKernel::folio_likely_mapped_shared(const z3::expr &fid) const
 	});
 }
 
-/*
- * folio_mark_lazyfree() (mm/swap.c): PG_swapbacked cleared on a swap-backed
- * anon folio outside the swap cache. Every folio of the encoding is anon and
- * none is in the swap cache.
- */
+/* folio_mark_lazyfree() (mm/swap.c): PG_swapbacked cleared on a swap-backed anon folio outside the swap cache. */
 void SymKernel::folio_mark_lazyfree(const z3::expr &g, const z3::expr &fid)
 {
 	for_folio(g, fid, [&](unsigned i, const z3::expr &gi) {
-		assign(s.folios[i].lazyfree, gi, T());
+		const SymFolio &f = s.folios[i];
+		assign(s.folios[i].lazyfree, mk_and(gi, mk_and(f.anon, mk_not(f.swapcache))), T());
 	});
 }
 
@@ -91,12 +88,14 @@ z3::expr SymKernel::madvise_free_huge_pmd(const z3::expr &g, ProcId p, unsigned 
 
 /*
  * madvise_free_pte_range - the PTEs of block @b in [@lo, @hi), from each VA
- * the walk reaches (@cursor: where the previous run ended). For a large
+ * the walk reaches (@cursor: where the previous run ended). A swap PTE is
+ * zapped (free_swap_and_cache_nr()). For a large
  * folio the run is __folio_pte_batch(); a run shorter than the folio is
  * skipped when the folio looks shared, else the folio is split and the VA
  * looked at again (now an order-0 folio), or the run skipped if the split
- * failed. A large folio not mapped exactly once per page is skipped; the
- * run is cleaned (clear_young_dirty_ptes()) and the folio marked lazyfree.
+ * failed. A large folio not mapped exactly once per page is skipped, a
+ * swap-cache folio a swap PTE still needs too (folio_free_swap()); the run
+ * is cleaned (clear_young_dirty_ptes()) and the folio marked lazyfree.
  *
  * Mutant madv_free_skips_batch_check: the run is the rest of the folio
  * without the batch check, so PTEs of other folios are cleaned with it.
@@ -111,9 +110,11 @@ void SymKernel::madvise_free_pte_range(const z3::expr &g, ProcId p, unsigned b,
 
 	for (Va a = start; a < end; a++) {
 		z3::expr va = num(static_cast<int64_t>(a));
+		z3::expr walked = mk_and(g, mk_and(mk_le(cursor, va), mk_lt(va, hi)));
+		z3::expr swapped = mk_and(walked, s.procs[p].swps[a].present);
+		zap_nonpresent_pte(swapped, p, a);
 		SymPte pte = s.procs[p].ptes[a];
-		z3::expr reached = mk_and(mk_and(g, pte.present),
-					  mk_and(mk_le(cursor, va), mk_lt(va, hi)));
+		z3::expr reached = mk_and(walked, pte.present);
 		if (reached.is_false())
 			continue;
 		z3::expr fid = pte.folio;
@@ -142,7 +143,10 @@ void SymKernel::madvise_free_pte_range(const z3::expr &g, ProcId p, unsigned b,
 		z3::expr mapped_once = select(now.folio, [](const SymFolio &f) {
 			return mk_eq(obs_mapcount(f), folio_nr_pages(f));
 		});
-		z3::expr mark = mk_and(look, mk_or(mk_not(now_large), mapped_once));
+		z3::expr candidate = mk_and(look, mk_or(mk_not(now_large), mapped_once));
+		z3::expr cached = select(now.folio, [](const SymFolio &f) { return f.swapcache; });
+		z3::expr dropped = folio_free_swap(mk_and(candidate, cached), now.folio);
+		z3::expr mark = mk_and(candidate, mk_or(mk_not(cached), dropped));
 		for (Va x = a; x < end; x++) {
 			z3::expr in = mk_and(mark, mk_and(s.procs[p].ptes[x].present,
 							  mk_lt(num(static_cast<int64_t>(x - a)), run)));
@@ -150,7 +154,7 @@ void SymKernel::madvise_free_pte_range(const z3::expr &g, ProcId p, unsigned b,
 		}
 		folio_mark_lazyfree(mark, now.folio);
 
-		cursor = mk_ite(reached, mk_add(va, run), cursor);
+		cursor = mk_ite(reached, mk_add(va, run), mk_ite(swapped, mk_add(va, num(1)), cursor));
 	}
 }
 

@@ -34,14 +34,18 @@ void SymKernel::do_anonymous_page(const z3::expr &g, ProcId p, Va va, unsigned o
 
 /*
  * handle_write_fault - a write (or, when @unshare holds, a GUP unshare)
- * fault at @va: do_huge_pmd_wp_page() on a read-only PMD, falling back to
- * the PTE level after it split the PMD; a new page if nothing is mapped;
- * do_wp_page() on a read-only PTE. Writable mappings need nothing.
+ * fault at @va: do_swap_page() on a swap PTE; do_huge_pmd_wp_page() on a
+ * read-only PMD, falling back to the PTE level after it split the PMD; a
+ * new page if nothing is mapped; do_wp_page() on a read-only PTE. Writable
+ * mappings need nothing.
  */
-void SymKernel::handle_write_fault(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare)
+void SymKernel::handle_write_fault(const z3::expr &gin, ProcId p, Va va, const z3::expr &unshare)
 {
-	if (g.is_false())
+	if (gin.is_false())
 		return;
+	z3::expr swapped = mk_and(mk_and(gin, mk_not(unshare)), s.procs[p].swps[va].present);
+	do_swap_page(swapped, p, va, T());
+	const z3::expr g = mk_and(gin, mk_not(swapped));
 	SymPmd pmd = s.procs[p].pmds[va / nb()];
 	z3::expr on_pmd = mk_and(g, pmd.present);
 	z3::expr reused = do_huge_pmd_wp_page(mk_and(on_pmd, mk_not(pmd.writable)), p, va, unshare);
@@ -66,17 +70,22 @@ void SymKernel::pte_mkdirty(const z3::expr &g, ProcId p, Va va)
 
 /*
  * wp_can_reuse_anon_folio - never a large folio (v6.12); an order-0 folio
- * if ours is the only reference.
+ * only if ours is the only reference besides the swap cache's, which is
+ * dropped first if no swap PTE needs it (folio_free_swap()).
  *
  * Mutant cow_reuse_shared: any order-0 folio.
  */
-z3::expr SymKernel::wp_can_reuse_anon_folio(const z3::expr &fid) const
+z3::expr SymKernel::wp_can_reuse_anon_folio(const z3::expr &g, const z3::expr &fid)
 {
-	bool any = mutant(Mutant::cow_reuse_shared);
-	return select(fid, [&](const SymFolio &f) {
-		z3::expr small = mk_not(folio_large(f));
-		return any ? small : mk_and(small, mk_eq(f.refcount, num(1)));
-	});
+	z3::expr small = select(fid, [](const SymFolio &f) { return mk_not(folio_large(f)); });
+	if (mutant(Mutant::cow_reuse_shared))
+		return small;
+	z3::expr cache = select(fid, [](const SymFolio &f) { return f.swapcache; });
+	z3::expr refcount = select(fid, [](const SymFolio &f) { return f.refcount; });
+	z3::expr may = mk_and(small, mk_le(refcount, mk_add(num(1), count_if(cache))));
+	folio_free_swap(mk_and(mk_and(g, may), cache), fid);
+	refcount = select(fid, [](const SymFolio &f) { return f.refcount; });
+	return mk_and(may, mk_eq(refcount, num(1)));
 }
 
 /*
@@ -88,8 +97,9 @@ void SymKernel::do_wp_page(const z3::expr &g, ProcId p, Va va, const z3::expr &u
 	if (g.is_false())
 		return;
 	SymPte pte = s.procs[p].ptes[va];
-	z3::expr reuse = mk_and(g, mk_or(page_exclusive(pte.folio, pte.page),
-					 wp_can_reuse_anon_folio(pte.folio)));
+	z3::expr exclusive = page_exclusive(pte.folio, pte.page);
+	z3::expr reuse = mk_and(g, mk_or(exclusive, wp_can_reuse_anon_folio(
+						    mk_and(g, mk_not(exclusive)), pte.folio)));
 
 	set_page_exclusive(reuse, pte.folio, pte.page, T());
 	assign(s.procs[p].ptes[va].writable, mk_and(reuse, mk_not(unshare)), T());
@@ -117,6 +127,7 @@ void SymKernel::wp_page_copy(const z3::expr &g, ProcId p, Va va, const z3::expr 
 	visible(g, "wp_page_copy: folio_remove_rmap_pte on the old page", true);
 	folio_put(g, old.folio);
 	visible(g, "wp_page_copy: old PTE's reference dropped", true);
+	free_swap_cache(g, old.folio);
 	folio_put(g, old.folio);
 }
 
@@ -170,7 +181,8 @@ void SymKernel::copy_page_range(const z3::expr &g, ProcId src, ProcId dst)
 }
 
 /*
- * copy_pte_range - copy_present_ptes() for each present PTE of block @b.
+ * copy_pte_range - copy_nonpresent_pte() for each swap PTE of block @b, then
+ * copy_present_ptes() for each present PTE.
  * From each VA the walk reaches (@cursor: the batch before it ended there):
  *  - a large folio, batched: folio_ref_add(nr) and share the batch; if that
  *    fails (-EAGAIN: pinned, some page exclusive), undo and take the VA
@@ -188,6 +200,20 @@ void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsign
 	Va start = Va{b} * nb(), end = start + nb();
 	z3::expr cursor = num(static_cast<int64_t>(start));
 	z3::expr rss = num(0);
+
+	/* copy_nonpresent_pte(): both share the slot, neither entry exclusive any more */
+	for (Va a = start; a < end; a++) {
+		const SymSwp from = s.procs[src].swps[a];
+		z3::expr gs = mk_and(g, from.present);
+		if (gs.is_false())
+			continue;
+		swap_duplicate(gs, from.slot);
+		assign(s.procs[src].swps[a].exclusive, gs, F());
+		SymSwp &to = s.procs[dst].swps[a];
+		assign(to.present, gs, T());
+		assign(to.slot, gs, from.slot);
+		assign(to.exclusive, gs, F());
+	}
 
 	for (Va a = start; a < end; a++) {
 		SymPte pte = s.procs[src].ptes[a];
@@ -274,6 +300,7 @@ void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &star
 	visible(g, "tlb_finish_mmu: before the flush", true);
 	z3::expr flushed = F();
 	for (const SymMmuGather::Pending &e : tlb.pending) {
+		free_swap_cache(e.guard, e.folio);
 		folio_put_refs(e.guard, e.folio, e.nr);
 		flushed = mk_or(flushed, e.guard);
 	}
@@ -281,9 +308,10 @@ void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &star
 }
 
 /*
- * zap_pte_range - zap_present_ptes() for every present PTE of block @b in
- * [@lo, @hi), one batch at a time (a zapped batch is no longer present, so
- * the walk's next VA is the next present one); rss after the loop.
+ * zap_pte_range - in VA order, zap_nonpresent_pte() for every swap PTE and
+ * zap_present_ptes() for every present PTE of block @b in [@lo, @hi), one
+ * batch at a time (a zapped batch is no longer present, so the walk's next
+ * VA is the next present one); rss after the loop.
  */
 void SymKernel::zap_pte_range(const z3::expr &g, ProcId p, unsigned b, const z3::expr &lo,
 			      const z3::expr &hi, SymMmuGather &tlb)
@@ -295,8 +323,9 @@ void SymKernel::zap_pte_range(const z3::expr &g, ProcId p, unsigned b, const z3:
 
 	for (Va a = start; a < end; a++) {
 		z3::expr va = num(static_cast<int64_t>(a));
-		z3::expr reached = mk_and(mk_and(g, s.procs[p].ptes[a].present),
-					  mk_and(mk_le(lo, va), mk_lt(va, hi)));
+		z3::expr in = mk_and(g, mk_and(mk_le(lo, va), mk_lt(va, hi)));
+		zap_nonpresent_pte(mk_and(in, s.procs[p].swps[a].present), p, a);
+		z3::expr reached = mk_and(in, s.procs[p].ptes[a].present);
 		if (reached.is_false())
 			continue;
 		z3::expr nr = folio_pte_batch(p, a, hi);
@@ -359,6 +388,7 @@ void SymKernel::zap_present_ptes(const z3::expr &g, ProcId p, Va va, const z3::e
 	folio_remove_rmap_ptes(rest, fid, first.page, nr);
 	visible(rest, "zap_present_folio_ptes: folio_remove_rmap_ptes");
 	if (no_gather()) {
+		free_swap_cache(rest, fid);
 		folio_put_refs(rest, fid, nr);
 		visible(rest, "zap_present_folio_ptes: __tlb_remove_folio_pages (no_gather)");
 	} else {

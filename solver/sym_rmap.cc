@@ -21,11 +21,18 @@ z3::expr SymKernel::folio_needs_cow_for_dma(ProcId p, const z3::expr &fid) const
 }
 
 /*
- * folio_add_new_anon_rmap - the first mapping of a freshly allocated folio,
- * exclusive (every caller passes RMAP_EXCLUSIVE): order 0 maps page 0; a
- * large folio either every page by PTE or the whole folio by one PMD.
+ * folio_add_new_anon_rmap - the first mapping of a freshly allocated folio
+ * (it becomes anon), exclusive unless do_swap_page() says otherwise: order
+ * 0 maps page 0; a large folio either every page by PTE or the whole folio
+ * by one PMD.
  */
 void SymKernel::folio_add_new_anon_rmap(const z3::expr &g, const z3::expr &fid, bool pmd_mapped)
+{
+	folio_add_new_anon_rmap(g, fid, pmd_mapped, T());
+}
+
+void SymKernel::folio_add_new_anon_rmap(const z3::expr &g, const z3::expr &fid, bool pmd_mapped,
+					const z3::expr &exclusive)
 {
 	for_folio(g, fid, [&](unsigned i, const z3::expr &gi) {
 		SymFolio &f = s.folios[i];
@@ -33,14 +40,15 @@ void SymKernel::folio_add_new_anon_rmap(const z3::expr &g, const z3::expr &fid, 
 		z3::expr small = mk_and(gi, mk_not(large));
 		z3::expr gl = mk_and(gi, large);
 
+		assign(f.anon, gi, T());
 		assign(f.pages[0].mapcount, small, num(1));
-		assign(f.pages[0].exclusive, small, T());
+		assign(f.pages[0].exclusive, small, exclusive);
 		if (!pmd_mapped) {
 			z3::expr nr = folio_nr_pages(f);
 			for (unsigned j = 0; j < nb(); j++) {
 				z3::expr gj = mk_and(gl, page_exists(f, j));
 				assign(f.pages[j].mapcount, gj, num(1));
-				assign(f.pages[j].exclusive, gj, T());
+				assign(f.pages[j].exclusive, gj, exclusive);
 			}
 			assign(f.large_mapcount, gl, nr);   /* folio_set_large_mapcount(nr) */
 			assign(f.nr_pages_mapped, gl, nr);
@@ -48,7 +56,7 @@ void SymKernel::folio_add_new_anon_rmap(const z3::expr &g, const z3::expr &fid, 
 			assign(f.entire_mapcount, gl, num(1));
 			assign(f.large_mapcount, gl, num(1));
 			assign(f.nr_pages_mapped, gl, num(0)); /* ENTIRELY_MAPPED only */
-			assign(f.pages[0].exclusive, gl, T());
+			assign(f.pages[0].exclusive, gl, exclusive);
 		}
 	});
 }
@@ -213,16 +221,18 @@ z3::expr SymKernel::folio_try_dup_anon_rmap_pmd(const z3::expr &g, const z3::exp
 
 /*
  * folio_try_share_anon_rmap_pte/pmd - clear PageAnonExclusive before the
- * mapping is replaced by a migration entry, unless the folio may be pinned.
+ * mapping is replaced by a migration or swap entry, unless the folio may be
+ * pinned (then it fails).
  * The PMD variant is page 0.
  *
  * Mutant swapout_ignores_pin: maybe-pinned folios are shared as well.
  */
-void SymKernel::folio_try_share_anon_rmap(const z3::expr &g, const z3::expr &fid,
-					  const z3::expr &page)
+z3::expr SymKernel::folio_try_share_anon_rmap(const z3::expr &g, const z3::expr &fid,
+					      const z3::expr &page)
 {
 	z3::expr refuse = mutant(Mutant::swapout_ignores_pin) ? F() : folio_maybe_dma_pinned(fid);
 	set_page_exclusive(mk_and(g, mk_not(refuse)), fid, page, F());
+	return mk_and(g, refuse);
 }
 
 } // namespace fc::solver

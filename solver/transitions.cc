@@ -22,8 +22,8 @@ struct KindName {
 
 /*
  * The encoded statements. The anon ones are the default alphabet; the
- * issue-6 ones (MADV_FREE and reclaim) are opt-in, as in the explorer, so
- * that the default queries and their figures stay as they were.
+ * issue-6 ones (MADV_FREE, reclaim, swap) are opt-in, as in the explorer,
+ * so that the default queries and their figures stay as they were.
  */
 const std::vector<KindName> &kind_names()
 {
@@ -35,7 +35,8 @@ const std::vector<KindName> &kind_names()
 		{OpKind::put, "put", true},          {OpKind::split_pmd, "split_pmd", true},
 		{OpKind::split, "split", true},      {OpKind::shrink, "shrink", true},
 		{OpKind::exit, "exit", true},        {OpKind::madv_free, "madv_free", false},
-		{OpKind::reclaim, "reclaim", false},
+		{OpKind::reclaim, "reclaim", false}, {OpKind::swapout, "swapout", false},
+		{OpKind::swapin, "swapin", false},
 	};
 	return names;
 }
@@ -51,17 +52,18 @@ z3::expr in_range(const z3::expr &x, int64_t lo, int64_t hi)
 	return mk_and(mk_le(c.int_val(lo), x), mk_le(x, c.int_val(hi)));
 }
 
-/* A PMD or a PTE of @p covers @va in @s. */
+/* A PMD, a PTE or a swap PTE of @p covers @va in @s (the reference model's occupied()). */
 z3::expr va_mapped(const SymState &s, const SolverScope &sc, ProcId p, Va va)
 {
-	return mk_or(s.procs[p].pmds[va / sc.pmd_pages()].present, s.procs[p].ptes[va].present);
+	return mk_or(mk_or(s.procs[p].pmds[va / sc.pmd_pages()].present, s.procs[p].ptes[va].present),
+		     s.procs[p].swps[va].present);
 }
 
 /* Statements that name no process. */
 bool op_uses_proc(OpKind k)
 {
 	return k != OpKind::unpin && k != OpKind::put && k != OpKind::split &&
-	       k != OpKind::shrink && k != OpKind::reclaim;
+	       k != OpKind::shrink && k != OpKind::reclaim && k != OpKind::swapout;
 }
 
 /*
@@ -73,7 +75,7 @@ z3::expr op_domain(OpKind k, const SymOp &op, const SolverScope &sc)
 	z3::context &c = op.kind.ctx();
 	bool uses_va = k == OpKind::fault_anon || k == OpKind::read || k == OpKind::write ||
 		       k == OpKind::munmap || k == OpKind::pin || k == OpKind::get ||
-		       k == OpKind::split_pmd || k == OpKind::madv_free;
+		       k == OpKind::split_pmd || k == OpKind::madv_free || k == OpKind::swapin;
 	z3::expr d = op_uses_proc(k) ? in_range(op.proc, 0, sc.procs - 1)
 				      : mk_eq(op.proc, c.int_val(0));
 	d = mk_and(d, uses_va ? in_range(op.va, 0, sc.space - 1) : mk_eq(op.va, c.int_val(0)));
@@ -95,8 +97,8 @@ z3::expr op_domain(OpKind k, const SymOp &op, const SolverScope &sc)
 		d = mk_and(d, in_range(op.handle, 1, sc.refs));
 	else
 		d = mk_and(d, mk_eq(op.handle, c.int_val(0)));
-	d = mk_and(d, k == OpKind::split ? in_range(op.folio, 1, sc.folios)
-					  : mk_eq(op.folio, c.int_val(0)));
+	d = mk_and(d, k == OpKind::split || k == OpKind::swapout ? in_range(op.folio, 1, sc.folios)
+								  : mk_eq(op.folio, c.int_val(0)));
 	return d;
 }
 
@@ -208,10 +210,26 @@ z3::expr legality(OpKind k, const SymState &s, const SymOp &op, const SolverScop
 			}
 		return mk_and(r, covered);
 	}
-	case OpKind::split: {
+	case OpKind::split:
+	case OpKind::swapout: {
+		/* check_split(); check_swapout(): an anon folio */
 		z3::expr r = c.bool_val(false);
-		for (unsigned i = 0; i < sc.folios; i++)
-			r = mk_or(r, mk_and(mk_eq(op.folio, c.int_val(i + 1)), folio_live(s, i)));
+		for (unsigned i = 0; i < sc.folios; i++) {
+			z3::expr ok = folio_live(s, i);
+			if (k == OpKind::swapout)
+				ok = mk_and(ok, s.folios[i].anon);
+			r = mk_or(r, mk_and(mk_eq(op.folio, c.int_val(i + 1)), ok));
+		}
+		return r;
+	}
+	case OpKind::swapin: {
+		/* check_swapin(): a swap entry at the VA */
+		z3::expr r = c.bool_val(false);
+		for (ProcId p = 0; p < sc.procs; p++)
+			for (Va a = 0; a < sc.space; a++)
+				r = mk_or(r, mk_and(mk_and(proc_is(op, p), proc_live(s, p)),
+						    mk_and(mk_eq(op.va, c.int_val(static_cast<int64_t>(a))),
+							   s.procs[p].swps[a].present)));
 		return r;
 	}
 	case OpKind::shrink:
@@ -285,9 +303,38 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 		});
 		break;
 	}
-	case OpKind::read:
-		/* No accounting: an unmapped VA would map the shared zeropage. */
+	case OpKind::read: {
+		/*
+		 * handle_read_fault(): do_swap_page() on a swap PTE; otherwise no
+		 * accounting (an unmapped VA maps the shared zeropage).
+		 */
+		std::vector<std::pair<z3::expr, Va>> vas;
+		for (Va va = 0; va < sc.space; va++)
+			vas.emplace_back(mk_eq(op.va, c.int_val(va)), va);
+		each_proc_va(vas, [&](ProcId p, size_t i, SymKernel &sub) {
+			Va va = vas[i].second;
+			sub.do_swap_page(sub.s.procs[p].swps[va].present, p, va, c.bool_val(false));
+		});
 		break;
+	}
+	case OpKind::swapin: {
+		std::vector<std::pair<z3::expr, Va>> vas;
+		for (Va va = 0; va < sc.space; va++)
+			vas.emplace_back(mk_eq(op.va, c.int_val(va)), va);
+		each_proc_va(vas, [&](ProcId p, size_t i, SymKernel &sub) {
+			sub.do_swap_page(T, p, vas[i].second, c.bool_val(false));
+		});
+		break;
+	}
+	case OpKind::swapout: {
+		std::vector<z3::expr> guards;
+		for (unsigned i = 0; i < sc.folios; i++)
+			guards.push_back(mk_eq(op.folio, c.int_val(i + 1)));
+		k.branch(guards, [&](size_t i, SymKernel &sub) {
+			sub.shrink_folio_list(T, static_cast<unsigned>(i));
+		});
+		break;
+	}
 	case OpKind::write: {
 		std::vector<std::pair<z3::expr, Va>> vas;
 		for (Va va = 0; va < sc.space; va++)
@@ -507,6 +554,7 @@ std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc)
 		case OpKind::read:
 		case OpKind::write:
 		case OpKind::split_pmd:
+		case OpKind::swapin:
 			for (Va va = 0; va < sc.space; va++) {
 				o.va = va;
 				out.push_back(o);
@@ -542,6 +590,7 @@ std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc)
 			}
 			break;
 		case OpKind::split:
+		case OpKind::swapout:
 			for (unsigned f = 1; f <= sc.folios; f++) {
 				o.folio = static_cast<FolioId>(f);
 				out.push_back(o);

@@ -15,8 +15,8 @@
  *
  * Encoded statements: fault anon [pmd], read, write, fork, munmap, pin,
  * unpin, get, put, split_pmd, split, shrink, exit (the `anon` alphabet, the
- * default) and madv_free, reclaim (opt-in). Not encoded: file, fault file=,
- * mremap, mprotect, swapout, swapin (docs/solver.md).
+ * default) and madv_free, reclaim, swapout, swapin (opt-in). Not encoded:
+ * file, fault file=, mremap, mprotect (docs/solver.md).
  */
 #pragma once
 
@@ -30,7 +30,7 @@ namespace fc::solver {
 
 /* The statement kinds the encoding implements, in alphabet order. */
 const std::vector<OpKind> &encoded_ops();
-/* The default alphabet: the anon statements (encoded_ops() without madv_free, reclaim). */
+/* The default alphabet: the anon statements (encoded_ops() without the opt-in ones). */
 const std::vector<OpKind> &anon_ops();
 bool op_encoded(OpKind k);
 /* The statement's keyword: "fault", "munmap", ... */

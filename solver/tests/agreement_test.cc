@@ -36,8 +36,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -153,7 +155,18 @@ Op random_op_of(std::mt19937_64 &rng, const SolverScope &sc, const Snapshot &sna
 		op.handle = 1 + pick(pick(4) && !snap.refs.empty() ? snap.refs.size() : sc.refs);
 		break;
 	case OpKind::split:
+	case OpKind::swapout:
 		op.folio = 1 + pick(sc.folios);
+		break;
+	case OpKind::swapin:
+		/* mostly a VA that holds a swap entry */
+		op.proc = pick(sc.procs);
+		op.va = pick(sc.space);
+		if (op.proc < snap.procs.size() && !snap.procs[op.proc].swap.empty() && pick(4)) {
+			auto it = snap.procs[op.proc].swap.begin();
+			std::advance(it, pick(snap.procs[op.proc].swap.size()));
+			op.va = it->first;
+		}
 		break;
 	case OpKind::exit:
 		op.proc = pick(sc.procs);
@@ -232,6 +245,122 @@ Reached random_state(std::mt19937_64 &rng, const Config &cfg, const SolverScope 
 	return r;
 }
 
+ /*
+ * The statements of a swap scenario: swap-ins by fault, GUP and swapin,
+ * fork sharing swap entries, zaps freeing them, swapout again.
+ */
+const std::vector<OpKind> &swap_ops()
+{
+	static const std::vector<OpKind> kinds = {
+		OpKind::swapin, OpKind::read,   OpKind::write,   OpKind::pin,       OpKind::get,
+		OpKind::fork,   OpKind::munmap, OpKind::swapout, OpKind::madv_free, OpKind::unpin};
+	return kinds;
+}
+
+/*
+ * swap_scenario - a state a swap statement is worth comparing on: a fault
+ * (PMD-mapped half the time), a few statements, a swapout of a live folio,
+ * then random statements of swap_ops().
+ */
+Reached swap_scenario(std::mt19937_64 &rng, const Config &cfg, const SolverScope &sc)
+{
+	Reached r{Runner(cfg, RunnerOptions{false, false}), {}};
+	Op fault = random_op_of(rng, sc, r.runner.kernel().snapshot(), OpKind::fault_anon);
+	if (rng() % 2) {
+		fault.pmd = true;
+		fault.order = sc.pmd_order;
+		fault.va = (rng() % sc.blocks()) * sc.pmd_pages();
+	}
+	extend(r, sc, fault);
+	if (rng() % 2) {
+		/* a shared mapping: swap entries in both, one slot, the swap cache kept by the other */
+		Op fork;
+		fork.kind = OpKind::fork;
+		fork.proc = fault.proc;
+		fork.proc2 = static_cast<ProcId>(r.runner.kernel().snapshot().procs.size());
+		extend(r, sc, fork);
+	}
+	for (unsigned i = rng() % 2; i > 0; i--)
+		extend(r, sc, random_op(rng, sc, r.runner.kernel().snapshot(), true, lazyfree_ops()));
+	for (unsigned i = 1 + rng() % 3; i > 0; i--) {
+		Snapshot snap = r.runner.kernel().snapshot();
+		Op out;
+		out.kind = OpKind::swapout;
+		out.folio = 1 + rng() % std::max<size_t>(1, snap.folios.size());
+		if (!extend(r, sc, out))
+			extend(r, sc, random_op(rng, sc, snap, false, swap_ops()));
+	}
+	for (unsigned i = rng() % 3; i > 0; i--)
+		extend(r, sc, random_op(rng, sc, r.runner.kernel().snapshot(), false, swap_ops()));
+	if (rng() % 2) {
+		/*
+		 * One process faults its swap entry back in while the other's
+		 * still names the slot: the folio stays in the swap cache, and
+		 * the statement compared next may zap the last entry
+		 * (__try_to_reclaim_swap()).
+		 */
+		Snapshot snap = r.runner.kernel().snapshot();
+		for (const ProcView &pv : snap.procs)
+			if (!pv.exited && !pv.swap.empty()) {
+				Op in;
+				in.kind = OpKind::swapin;
+				in.proc = pv.id;
+				in.va = pv.swap.begin()->first;
+				extend(r, sc, in);
+				break;
+			}
+	}
+	return r;
+}
+
+/*
+ * zap_swap_entry - a statement that zaps a swap entry of @snap (munmap of
+ * its page, MADV_FREE of it, or the exit of its process), if there is one:
+ * after swap_scenario()'s swap-in, the last entry of a slot the swap cache
+ * still holds (__try_to_reclaim_swap()).
+ */
+std::optional<Op> zap_swap_entry(std::mt19937_64 &rng, const Snapshot &snap)
+;
+
+/*
+ * touch_swap_entry - a write, write pin or read of a swap entry of @snap
+ * (the last one), if there is one: do_swap_page() on an entry fork left
+ * non-exclusive decides exclusivity by the references (a write drops the
+ * swap cache's first).
+ */
+std::optional<Op> touch_swap_entry(std::mt19937_64 &rng, const Snapshot &snap)
+{
+	for (auto pv = snap.procs.rbegin(); pv != snap.procs.rend(); ++pv) {
+		if (pv->exited || pv->swap.empty())
+			continue;
+		Op op;
+		op.kind = std::array{OpKind::write, OpKind::pin, OpKind::read}[rng() % 3];
+		op.proc = pv->id;
+		op.va = pv->swap.begin()->first;
+		op.pages = 1;
+		op.write = op.kind == OpKind::pin;
+		return op;
+	}
+	return std::nullopt;
+}
+
+std::optional<Op> zap_swap_entry(std::mt19937_64 &rng, const Snapshot &snap)
+{
+	for (const ProcView &pv : snap.procs) {
+		if (pv.exited || pv.swap.empty())
+			continue;
+		Op op;
+		op.kind = std::array{OpKind::munmap, OpKind::madv_free, OpKind::exit}[rng() % 3];
+		op.proc = pv.id;
+		if (op.kind != OpKind::exit) {
+			op.va = pv.swap.rbegin()->first;
+			op.pages = 1;
+		}
+		return op;
+	}
+	return std::nullopt;
+}
+
 /*
  * lazyfree_scenario - a state a MADV_FREE statement or reclaim is worth
  * comparing on: a fault (PMD-mapped half the time), then random statements
@@ -266,22 +395,31 @@ Reached lazyfree_scenario(std::mt19937_64 &rng, const Config &cfg, const SolverS
  * replayed_state - the encoding's state after @path, run from
  * initial_state() on literal terms; each intermediate state must decode to
  * the kernel model's Snapshot at that point (a failure is reported there).
+ * Nothing if the path leaves the scope (fits() cannot see the swap slots).
  */
-SymState replayed_state(z3::context &c, const Config &cfg, const SolverScope &sc,
-			const std::vector<Op> &path)
+std::string dump(const Snapshot &s);
+std::string first_difference(const Snapshot &a, const Snapshot &b);
+
+std::optional<SymState> replayed_state(z3::context &c, const Config &cfg, const SolverScope &sc,
+				       const std::vector<Op> &path)
 {
 	SymState s = initial_state(c, sc);
 	KernelModel km(cfg);
 	for (size_t i = 0; i < path.size(); i++) {
 		Transition t = encode_transition(cfg, sc, s, concrete_op(c, path[i]), encoded_ops());
+		/* more swap slots than the scope has: the encoding does not follow */
+		if (!eval_bool(ground_evaluator(), t.in_scope))
+			return std::nullopt;
 		s = t.post;
 		for (z3::expr *f : s.fields())
 			*f = f->simplify();
 		km.apply(path[i]);
 		Snapshot want = without_accessed_bits(km.snapshot());
 		Snapshot got = decode_snapshot(ground_evaluator(), s, sc);
-		EXPECT_EQ(got, want) << "replaying the encoding: the state after statement " << i + 1
-				     << " (" << format_op(path[i]) << ") differs";
+		EXPECT_TRUE(got == want) << "replaying the encoding: the state after statement " << i + 1
+					 << " (" << format_op(path[i]) << ") differs ("
+					 << first_difference(want, got) << ")\nmodel:\n" << dump(want)
+					 << "encoding:\n" << dump(got);
 		if (got != want)
 			break;
 	}
@@ -450,6 +588,7 @@ SolverScope test_scope(const Config &cfg)
 	SolverScope bounds;
 	bounds.folios = 10;
 	bounds.queue = 4;
+	bounds.slots = 8;
 	return SolverScope::from_config(cfg, bounds);
 }
 
@@ -468,13 +607,19 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 			Reached reached = random_state(rng, cfg, sc, rng() % 9);
 			const Runner &before = reached.runner;
 			Snapshot snap = before.kernel().snapshot();
-			SymState pre = replayed_state(c, cfg, sc, reached.path);
+			std::optional<SymState> replayed = replayed_state(c, cfg, sc, reached.path);
 			if (::testing::Test::HasFailure())
 				return;
-			/* Without MADV_FREE every mapping is dirty: concrete_state() is exact. */
+			if (!replayed)
+				continue;
+			const SymState &pre = *replayed;
+			/*
+			 * Without MADV_FREE and swapout every mapping is dirty and no
+			 * slot is in use: concrete_state() is exact.
+			 */
 			bool hidden = false;
 			for (const Op &o : reached.path)
-				hidden |= o.kind == OpKind::madv_free;
+				hidden |= o.kind == OpKind::madv_free || o.kind == OpKind::swapout;
 			if (!hidden)
 				ASSERT_TRUE(states_equal(concrete_state(c, sc, snap), pre).simplify().is_true())
 					<< "concrete_state() differs from the replayed state on\n" << dump(snap);
@@ -492,22 +637,33 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 	 * MADV_FREE scenarios: the random mix rarely frees lazily and then
 	 * reclaims; these states are built from lazyfree_ops() and end in a
 	 * madv_free or a reclaim, so the clean bits (no Snapshot shows them)
-	 * decide what is compared.
+	 * decide what is compared. Swap scenarios likewise: states after
+	 * swapouts, then a statement of swap_ops(), so the slots and the swap
+	 * cache (hidden too) decide.
 	 */
 	for (const Config &cfg : configs(pmd_order, space)) {
 		SolverScope sc = test_scope(cfg);
 		z3::context c;
-		for (unsigned n = 0; n < 4; n++) {
-			Reached reached = lazyfree_scenario(rng, cfg, sc);
+		for (unsigned n = 0; n < 12; n++) {
+			const bool swap = n >= 6;
+			Reached reached = swap ? swap_scenario(rng, cfg, sc) : lazyfree_scenario(rng, cfg, sc);
 			Snapshot snap = reached.runner.kernel().snapshot();
-			SymState pre = replayed_state(c, cfg, sc, reached.path);
+			std::optional<SymState> pre = replayed_state(c, cfg, sc, reached.path);
 			if (::testing::Test::HasFailure())
 				return;
-			Op op = random_op_of(rng, sc, snap, n % 2 ? OpKind::reclaim : OpKind::madv_free);
-			Transition t = encode_transition(cfg, sc, pre, concrete_op(c, op), encoded_ops());
+			if (!pre)
+				continue;
+			Op op = swap ? random_op(rng, sc, snap, false, swap_ops())
+				     : random_op_of(rng, sc, snap, n % 2 ? OpKind::reclaim : OpKind::madv_free);
+			if (std::optional<Op> zap = zap_swap_entry(rng, snap); swap && zap && n % 3 == 1)
+				op = *zap;
+			if (std::optional<Op> touch = touch_swap_entry(rng, snap); swap && touch && n % 3 == 2)
+				op = *touch;
+			Transition t = encode_transition(cfg, sc, *pre, concrete_op(c, op), encoded_ops());
 			tally.cases++;
 			compare(ground_evaluator(), t, sc, reached.runner, op, tally,
-				std::string(mutant_name(cfg.mutant)) + " (MADV_FREE scenario)");
+				std::string(mutant_name(cfg.mutant)) +
+					(swap ? " (swap scenario)" : " (MADV_FREE scenario)"));
 			if (::testing::Test::HasFatalFailure())
 				return;
 		}
@@ -530,10 +686,12 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 			Op op = random_op_of(rng, sc, snap, k);
 			if (before.reference().check(op))
 				continue;
-			SymState pre = replayed_state(c, cfg, sc, reached.path);
+			std::optional<SymState> pre = replayed_state(c, cfg, sc, reached.path);
 			if (::testing::Test::HasFailure())
 				return;
-			Transition t = encode_transition(cfg, sc, pre, concrete_op(c, op), encoded_ops());
+			if (!pre)
+				continue;
+			Transition t = encode_transition(cfg, sc, *pre, concrete_op(c, op), encoded_ops());
 			tally.cases++;
 			compare(ground_evaluator(), t, sc, before, op, tally,
 				std::string(mutant_name(cfg.mutant)) + " (targeted)");
@@ -553,7 +711,11 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 				  "madvise_free_huge_pmd: folio_get",
 				  "try_to_unmap_one: lazyfree page discarded",
 				  "__discard_anon_folio_pmd_locked: folio_remove_rmap_pmd",
-				  "shrink_folio_list: lazyfree folio freed"})
+				  "shrink_folio_list: lazyfree folio freed",
+				  /* and the swap paths: slots, the swap cache, swap-ins, zaps */
+				  "add_to_swap_cache", "__remove_mapping: freed",
+				  "try_to_unmap_one: folio_put", "do_swap_page: PTE mapped",
+				  "__try_to_reclaim_swap: folio_free_swap"})
 		EXPECT_GT(tally.points[where], 0u) << "no case reached " << where;
 	std::cout << "agreement (literal): " << tally.cases << " cases, " << tally.legal
 		  << " legal statements compared, " << tally.out_of_scope << " outside the scope;";
@@ -564,6 +726,9 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 		  << ", MADV_FREE splits "
 		  << tally.points["madvise_free_pte_range: folio_get"] +
 			     tally.points["madvise_free_huge_pmd: folio_get"]
+		  << ", swapped out and freed " << tally.points["__remove_mapping: freed"]
+		  << ", swap-ins " << tally.points["do_swap_page: PTE mapped"]
+		  << ", last swap entries zapped " << tally.points["__try_to_reclaim_swap: folio_free_swap"]
 		  << "\n";
 }
 
@@ -607,9 +772,12 @@ void run_solver_cases(const Config &cfg, unsigned cases, uint64_t seed)
 			o = random_op(rng, sc, snap, false);
 		while (before.reference().check(o) && rng() % 16);
 		z3::context c;
-		SymState pre = replayed_state(c, cfg, sc, reached.path);
+		std::optional<SymState> replayed = replayed_state(c, cfg, sc, reached.path);
 		if (::testing::Test::HasFailure())
 			return;
+		if (!replayed)
+			continue;  /* more swap slots than the scope has: rare, not compared */
+		const SymState &pre = *replayed;
 		SymOp op = fresh_op(c, "op");
 		Transition t = encode_transition(cfg, sc, pre, op, encoded_ops());
 		z3::solver s(c);
