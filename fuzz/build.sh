@@ -31,6 +31,13 @@ WORK="$(cd "$WORK" && pwd)"
 cd "$SRC_DIR"
 
 flags="-std=c++20 -I$SRC_DIR $CXXFLAGS"
+# Coverage for the models, not for the checking around them
+# (fuzz/coverage_ignorelist.txt says why), when there is coverage at all.
+ignorelist="$SRC_DIR/fuzz/coverage_ignorelist.txt"
+case "$CXXFLAGS" in
+*-fsanitize=fuzzer* | *-fsanitize-coverage=*)
+	flags="$flags -fsanitize-coverage-ignorelist=$ignorelist" ;;
+esac
 
 # The library: the models, and the part of the fuzz machinery the targets
 # use (the campaign driver and the in-process engine stay in foliocheck).
@@ -40,12 +47,14 @@ for f in record decoder failure fuzz_config input mutator encoder seed_corpus; d
 	lib_sources+=("fuzz/$f.cc")
 done
 
-# A changed header rebuilds everything; a changed .cc rebuilds its object.
+# A changed header (or ignorelist) rebuilds everything; a changed .cc
+# rebuilds its object.
 # The stamp is taken before compiling, so a header edited during a build
 # is newer than it and rebuilds next time.
 stamp="$WORK/obj/.flags"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$CXX $flags" ] ||
-   [ -n "$(find model fuzz -name '*.h' -newer "$stamp" -print -quit)" ]; then
+   [ -n "$(find model fuzz -name '*.h' -newer "$stamp" -print -quit)" ] ||
+   [ "$ignorelist" -nt "$stamp" ]; then
 	rm -f "$WORK"/obj/*.o
 fi
 echo "$CXX $flags" > "$stamp.new"

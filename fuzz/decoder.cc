@@ -81,7 +81,7 @@ std::optional<Op> Decoder::propose(const Record &r, const Runner &runner) const
 	case OpKind::split:
 	case OpKind::swapout: {
 		/* Only these two name a folio: ask the reference model which live. */
-		Snapshot snap = runner.reference().snapshot();
+		const Snapshot &snap = runner.reference_snapshot();
 		std::vector<FolioId> live;
 		for (const FolioView &f : snap.folios)
 			if (!f.freed)
@@ -271,7 +271,7 @@ bool Session::try_op(const Op &op)
 	/* swapout: remember where the folio was mapped, for a swapin to hit */
 	std::optional<HotRange> swapped;
 	if (op.kind == OpKind::swapout)
-		swapped = first_mapping(runner_.reference().snapshot(), op.folio);
+		swapped = first_mapping(runner_.reference_snapshot(), op.folio);
 	StepResult res = runner_.step(op);
 	if (res.status == StepStatus::rejected)
 		return false;

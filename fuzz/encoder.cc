@@ -94,7 +94,7 @@ bool Encoder::build(const Op &op, Record *r)
 	}
 	case OpKind::split:
 	case OpKind::swapout: {
-		Snapshot snap = session.runner().reference().snapshot();
+		const Snapshot &snap = session.runner().reference_snapshot();
 		size_t rank = 0;
 		for (const FolioView &f : snap.folios) {
 			if (f.freed)

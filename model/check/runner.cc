@@ -50,6 +50,7 @@ Runner &Runner::operator=(const Runner &o)
 	reported_this_step_ = o.reported_this_step_;
 	/* the copied kernel model logs every entry as changed: start seen_ empty */
 	seen_ = Snapshot{};
+	ref_seen_.reset();
 	inc_ = IncrementalInvariants(cfg_);
 	checked_.reset();
 	full_any_ = full_settled_ = ended_clean_ = false;
@@ -62,6 +63,13 @@ Runner::~Runner() = default;
 bool Runner::failed() const
 {
 	return !violations_.empty() || divergence_.has_value() || !expect_failures_.empty();
+}
+
+const Snapshot &Runner::reference_snapshot() const
+{
+	if (!ref_seen_)
+		ref_seen_ = ref_.snapshot();
+	return *ref_seen_;
 }
 
 std::optional<Value> Runner::observe(const Observable &obs, std::string *error) const
@@ -235,6 +243,7 @@ StepResult Runner::step(const Op &op)
 	const size_t before = violations_.size();
 	res.note = kernel_.apply(op);
 	ref_.apply(op);
+	ref_seen_.reset();
 
 	refresh_seen();
 	check_step_end();
@@ -243,7 +252,7 @@ StepResult Runner::step(const Op &op)
 
 	bool diverged = false;
 	if (opts_.differential) {
-		std::vector<Difference> diffs = diff_snapshots(ref_.snapshot(), kern);
+		std::vector<Difference> diffs = diff_snapshots(reference_snapshot(), kern);
 		if (!diffs.empty()) {
 			diverged = true;
 			if (!divergence_)

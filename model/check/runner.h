@@ -85,6 +85,12 @@ public:
 	const Config &config() const { return cfg_; }
 	const RunnerOptions &options() const { return opts_; }
 	const ReferenceModel &reference() const { return ref_; }
+	/*
+	 * reference_snapshot - reference().snapshot(), without building it
+	 * again: the one the last step compared the models with, or one
+	 * built on first use and kept until the next step applies.
+	 */
+	const Snapshot &reference_snapshot() const;
 	const KernelModel &kernel() const { return kernel_; }
 	size_t steps() const { return step_; }
 
@@ -141,6 +147,13 @@ private:
 		bool settled;
 	};
 	std::optional<Checked> checked_;
+	/*
+	 * The reference model's Snapshot since its last apply, if built: the
+	 * differential comparison builds it after every step, and the fuzz
+	 * decoder asks for it again to name live folios. Not copied with the
+	 * Runner (rebuilt on demand).
+	 */
+	mutable std::optional<Snapshot> ref_seen_;
 };
 
 /*
