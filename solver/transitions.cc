@@ -269,6 +269,14 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 		});
 	};
 
+	/* One guard per VA: "the statement's VA is this one". */
+	auto every_va = [&] {
+		std::vector<std::pair<z3::expr, Va>> vas;
+		for (Va va = 0; va < sc.space; va++)
+			vas.emplace_back(mk_eq(op.va, c.int_val(va)), va);
+		return vas;
+	};
+
 	switch (kind) {
 	case OpKind::fault_anon: {
 		/* Paths: a PMD fault per block, a PTE fault per (order, aligned va). */
@@ -308,9 +316,7 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 		 * handle_read_fault(): do_swap_page() on a swap PTE; otherwise no
 		 * accounting (an unmapped VA maps the shared zeropage).
 		 */
-		std::vector<std::pair<z3::expr, Va>> vas;
-		for (Va va = 0; va < sc.space; va++)
-			vas.emplace_back(mk_eq(op.va, c.int_val(va)), va);
+		const std::vector<std::pair<z3::expr, Va>> vas = every_va();
 		each_proc_va(vas, [&](ProcId p, size_t i, SymKernel &sub) {
 			Va va = vas[i].second;
 			sub.do_swap_page(sub.s.procs[p].swps[va].present, p, va, c.bool_val(false));
@@ -318,9 +324,7 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 		break;
 	}
 	case OpKind::swapin: {
-		std::vector<std::pair<z3::expr, Va>> vas;
-		for (Va va = 0; va < sc.space; va++)
-			vas.emplace_back(mk_eq(op.va, c.int_val(va)), va);
+		const std::vector<std::pair<z3::expr, Va>> vas = every_va();
 		each_proc_va(vas, [&](ProcId p, size_t i, SymKernel &sub) {
 			sub.do_swap_page(T, p, vas[i].second, c.bool_val(false));
 		});
@@ -336,9 +340,7 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 		break;
 	}
 	case OpKind::write: {
-		std::vector<std::pair<z3::expr, Va>> vas;
-		for (Va va = 0; va < sc.space; va++)
-			vas.emplace_back(mk_eq(op.va, c.int_val(va)), va);
+		const std::vector<std::pair<z3::expr, Va>> vas = every_va();
 		/* handle_mm_fault_write(): the fault, then the write dirties the mapping */
 		each_proc_va(vas, [&](ProcId p, size_t i, SymKernel &sub) {
 			sub.handle_write_fault(T, p, vas[i].second, c.bool_val(false));
