@@ -223,7 +223,7 @@ void Search::expand_state(Worker &w, Chunk &c, size_t d, uint32_t i)
 	const Runner &parent = w.cursor.go(d, i);
 	const PathKey key = w.cursor.key();
 	w.ops.clear();
-	alphabet_.candidates(parent.reference().snapshot(), w.ops);
+	alphabet_.candidates(parent.reference_snapshot(), w.ops);
 	for (const Op &op : w.ops) {
 		if (parent.reference().check(op)) {
 			c.rejected++;

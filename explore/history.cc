@@ -49,7 +49,7 @@ uint64_t state_fingerprint(Canonicalizer &canon, const Runner &r, const PathKey 
 			const Snapshot kern = r.kernel().snapshot();
 			return canon.fingerprint(kern, kern);
 		}
-		return canon.fingerprint(r.reference().snapshot(), r.kernel().snapshot());
+		return canon.fingerprint(r.reference_snapshot(), r.kernel().snapshot());
 	}
 	/* a tag word no canonical encoding starts with (they start with TAG_PROCS) */
 	uint32_t words[3] = {0xd1d1d1d1u, static_cast<uint32_t>(key.hash),
