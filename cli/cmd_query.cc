@@ -51,6 +51,7 @@ struct QueryFlags {
 	unsigned handles = SolverScope{}.pins;
 	unsigned queue = SolverScope{}.queue;
 	unsigned pin_pages = SolverScope{}.handle_pages;
+	unsigned slots = SolverScope{}.slots;
 };
 
 [[noreturn]] void bad_input(const std::string &msg)
@@ -68,6 +69,7 @@ SolverScope solver_scope(const Config &cfg, const QueryFlags &f)
 	bounds.refs = f.handles;
 	bounds.queue = f.queue;
 	bounds.handle_pages = f.pin_pages;
+	bounds.slots = f.slots;
 	try {
 		return SolverScope::from_config(cfg, bounds);
 	} catch (const std::invalid_argument &e) {
@@ -249,6 +251,8 @@ const char *kQueryFooter = R"(EXPR is a SPEC invariant name, `all` (every SPEC i
 Examples:
   foliocheck query mapcount_le_refcount --steps 6 --arch no_gather --mutant zap_no_folio_get
   foliocheck query 'mapcount(F) <= refcount(F)' --steps 8
+  foliocheck query all --steps 3 --concrete-prefix 2   (depths 1-2 enumerated, 3 solved)
+  foliocheck query pinned_anon_exclusive --ops anon,swapout,swapin --steps 3 --concrete-prefix 2
   foliocheck query 'anon_exclusive(F, i) -> page_mapcount(F, i) == 1' --steps 4
   foliocheck query 'queued(F) || !partially_mapped(F)' --induct
   foliocheck query 'exists F: pincount(F) > 0' --steps 5      (a witness: "violated"
@@ -256,8 +260,8 @@ Examples:
 
 The scope: --pmd-order 2..4 (default 2: 4-page PMD folios), --procs 1..4 (default 2),
 --space a multiple of the PMD size (default 2 PMDs), and the solver's own bounds
-(--folios, --handles, --queue, --pin-pages); an execution that needs more folio ids,
-handles or queue entries is outside the scope and not explored. Encoded statements:
+(--folios, --handles, --queue, --pin-pages, --slots); an execution that needs more folio
+ids, handles, queue entries or swap slots is outside the scope and not explored. Encoded statements:
 fault anon, read, write, fork, munmap, pin, unpin, get, put, split_pmd, split, shrink,
 exit (--ops anon, the default) and madv_free, reclaim, swapout, swapin (opt-in, e.g.
 --ops anon,swapout,swapin, or --ops all); not file, mprotect, mremap (docs/solver.md).
@@ -308,6 +312,9 @@ void setup_query(CLI::App &app)
 		->capture_default_str()
 		->group(bounds);
 	cmd->add_option("--queue", flags.queue, "deferred split queue entries")
+		->capture_default_str()
+		->group(bounds);
+	cmd->add_option("--slots", flags.slots, "swap slots (with swapout in --ops)")
 		->capture_default_str()
 		->group(bounds);
 	cmd->add_option("--pin-pages", flags.pin_pages, "largest pin/get range in pages")
