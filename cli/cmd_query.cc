@@ -400,7 +400,7 @@ MutantHunt hunt_mutant(const Config &base, double budget_seconds, uint64_t seed)
 	std::string notes;
 	/* the accounting goal cannot see the swap cache (bounded_model_check() refuses it) */
 	const std::vector<OpKind> kinds = mutant_kinds(cfg.mutant);
-	const bool with_swap = std::find(kinds.begin(), kinds.end(), OpKind::swapout) != kinds.end();
+	const bool with_swap = alphabet_has(kinds, OpKind::swapout);
 	for (bool accounting : {false, true}) {
 		if (accounting && with_swap)
 			break;

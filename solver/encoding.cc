@@ -441,6 +441,11 @@ z3::expr obs_mapcount(const SymFolio &f)
 	return mk_ite(folio_large(f), f.large_mapcount, f.pages[0].mapcount);
 }
 
+z3::expr obs_mapped(const SymFolio &f)
+{
+	return mk_lt(f.order.ctx().int_val(0), obs_mapcount(f));
+}
+
 z3::expr obs_entire_mapcount(const SymFolio &f)
 {
 	return mk_ite(folio_large(f), f.entire_mapcount, f.order.ctx().int_val(0));

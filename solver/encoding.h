@@ -199,6 +199,8 @@ z3::expr page_exists(const SymFolio &f, unsigned j);
 z3::expr folio_nr_pages(const SymFolio &f);
 /* folio_mapcount() */
 z3::expr obs_mapcount(const SymFolio &f);
+/* folio_mapped() */
+z3::expr obs_mapped(const SymFolio &f);
 /* folio_entire_mapcount(): 0 for order 0 */
 z3::expr obs_entire_mapcount(const SymFolio &f);
 /* page_mapcount(): includes the entire mapcount */

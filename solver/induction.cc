@@ -8,8 +8,6 @@
 #include "solver/step_check.h"
 #include "solver/transitions.h"
 
-#include <algorithm>
-
 namespace fc::solver {
 
 namespace {
@@ -20,11 +18,6 @@ bool structural(const std::string &name)
 	return name == "scope_bounds" || name == "pages_beyond_order_clear" ||
 	       name == "tables_well_formed" ||
 	       name == "handles_well_formed" || name == "queue_well_formed";
-}
-
-bool has_kind(const std::vector<OpKind> &kinds, OpKind k)
-{
-	return std::find(kinds.begin(), kinds.end(), k) != kinds.end();
 }
 
 /*
@@ -39,7 +32,7 @@ std::vector<NamedFormula> alphabet_facts(const SymState &s, const std::vector<Op
 {
 	z3::context &c = s.ctx();
 	std::vector<NamedFormula> out;
-	if (!has_kind(kinds, OpKind::swapout)) {
+	if (!alphabet_has(kinds, OpKind::swapout)) {
 		z3::expr f = mk_eq(s.nr_slots, c.int_val(0));
 		for (const SymSlot &k : s.slots)
 			f = mk_and(f, mk_and(mk_eq(k.count, c.int_val(0)), mk_eq(k.cache, c.int_val(0))));
@@ -48,9 +41,11 @@ std::vector<NamedFormula> alphabet_facts(const SymState &s, const std::vector<Op
 		for (const SymProc &p : s.procs)
 			for (const SymSwp &e : p.swps)
 				f = mk_and(f, mk_not(e.present));
-		out.push_back({"no_swap_state", "without swapout: no swap entry, slot or swap-cache folio; every folio anon", f});
+		out.push_back({"no_swap_state",
+			       "without swapout: no swap entry, slot or swap-cache folio; every folio anon",
+			       f});
 	}
-	if (!has_kind(kinds, OpKind::madv_free)) {
+	if (!alphabet_has(kinds, OpKind::madv_free)) {
 		z3::expr f = c.bool_val(true);
 		for (const SymFolio &fo : s.folios)
 			f = mk_and(f, mk_not(fo.lazyfree));
@@ -60,7 +55,8 @@ std::vector<NamedFormula> alphabet_facts(const SymState &s, const std::vector<Op
 			for (const SymPmd &e : p.pmds)
 				f = mk_and(f, mk_not(e.clean));
 		}
-		out.push_back({"no_lazyfree_state", "without madv_free: no clean mapping, no lazyfree folio", f});
+		out.push_back({"no_lazyfree_state",
+			       "without madv_free: no clean mapping, no lazyfree folio", f});
 	}
 	return out;
 }
@@ -83,7 +79,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 {
 	InductionResult r;
 	Budget budget(o.timeout_seconds);
-	const std::vector<OpKind> &kinds = o.kinds.empty() ? anon_ops() : o.kinds;
+	const std::vector<OpKind> &kinds = query_alphabet(q, o.kinds);
 
 	/* base: the initial world */
 	{

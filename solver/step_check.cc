@@ -6,7 +6,20 @@
 
 #include "solver/formula.h"
 
+#include <stdexcept>
+
 namespace fc::solver {
+
+const std::vector<OpKind> &query_alphabet(const Query &q, const std::vector<OpKind> &requested)
+{
+	const std::vector<OpKind> &kinds = requested.empty() ? anon_ops() : requested;
+	for (const Goal &g : q.goals)
+		if (g.kind == Goal::Kind::accounting && alphabet_has(kinds, OpKind::swapout))
+			throw std::invalid_argument(
+				"the accounting query does not count the swap cache's references: "
+				"not available with swapout in --ops");
+	return kinds;
+}
 
 StepCheck check_step(const Query &q, const Transition &t, const SolverScope &sc)
 {

@@ -23,6 +23,16 @@ struct StepCheck {
 
 StepCheck check_step(const Query &q, const Transition &t, const SolverScope &sc);
 
+/*
+ * query_alphabet - the statements @q is asked over: @requested, or
+ * anon_ops() when empty. Throws std::invalid_argument when @q cannot be
+ * answered over them: the exact accounting derives references from page
+ * tables and handles, and the swap cache's are in no Snapshot, so with
+ * swapout every folio the swap cache keeps would read as a leak (a false
+ * violation, found while hunting swapout_ignores_pin).
+ */
+const std::vector<OpKind> &query_alphabet(const Query &q, const std::vector<OpKind> &requested);
+
 /* Where a model breaks the query in @t: the visible point's name, or "page replaced". */
 std::string first_broken_point(const Evaluator &ev, const StepCheck &sc, const Transition &t);
 

@@ -169,8 +169,7 @@ void SymKernel::pin_user_pages(const z3::expr &g, ProcId p, const z3::expr &va,
 	assign(s.procs[p].has_pinned, g, T());
 
 	for (Va a = 0; a < sc.space; a++) {
-		z3::expr in = mk_and(g, mk_and(mk_le(va, num(static_cast<int64_t>(a))),
-					       mk_lt(num(static_cast<int64_t>(a)), mk_add(va, nr))));
+		z3::expr in = mk_and(g, in_pages(static_cast<unsigned>(a), va, nr));
 		if (in.is_false())
 			continue;
 		faultin_swap_entry(in, p, a, write);
@@ -196,8 +195,7 @@ void SymKernel::get_user_pages(const z3::expr &g, ProcId p, const z3::expr &va, 
 	if (g.is_false())
 		return;
 	for (Va a = 0; a < sc.space; a++) {
-		z3::expr in = mk_and(g, mk_and(mk_le(va, num(static_cast<int64_t>(a))),
-					       mk_lt(num(static_cast<int64_t>(a)), mk_add(va, nr))));
+		z3::expr in = mk_and(g, in_pages(static_cast<unsigned>(a), va, nr));
 		faultin_swap_entry(in, p, a, F());
 	}
 	auto entries = handle_entries(p, va);

@@ -98,7 +98,7 @@ public:
 	z3::expr page_exclusive(const z3::expr &fid, const z3::expr &page) const;
 	void set_page_exclusive(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
 				const z3::expr &v);
-	/* Page @j lies in [first, first + nr). */
+	/* Page (or VA) @j lies in [first, first + nr). */
 	z3::expr in_pages(unsigned j, const z3::expr &first, const z3::expr &nr) const;
 
 	/* A new PTE is dirty (not clean) unless it copies one that was clean. */

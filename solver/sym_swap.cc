@@ -119,7 +119,7 @@ z3::expr SymKernel::folio_free_swap(const z3::expr &g, const z3::expr &fid)
 void SymKernel::free_swap_cache(const z3::expr &g, const z3::expr &fid)
 {
 	z3::expr in_cache = select(fid, [](const SymFolio &f) { return f.swapcache; });
-	z3::expr mapped = select(fid, [&](const SymFolio &f) { return mk_lt(num(0), obs_mapcount(f)); });
+	z3::expr mapped = select(fid, obs_mapped);
 	folio_free_swap(mk_and(mk_and(g, in_cache), mk_not(mapped)), fid);
 }
 
@@ -139,7 +139,7 @@ void SymKernel::free_swap_and_cache(const z3::expr &g, const z3::expr &slot)
 	if (last.is_false())
 		return;
 	folio_get(last, fid);
-	z3::expr mapped = select(fid, [&](const SymFolio &f) { return mk_lt(num(0), obs_mapcount(f)); });
+	z3::expr mapped = select(fid, obs_mapped);
 	folio_free_swap(mk_and(last, mk_not(mapped)), fid);
 	visible(last, "__try_to_reclaim_swap: folio_free_swap");
 	folio_put(last, fid);

@@ -62,7 +62,7 @@ void SymKernel::shrink_folio(const z3::expr &g, unsigned i)
 	const z3::expr before = s.nr_folios;
 	const z3::expr nr = folio_nr_pages(f);
 	split_folio(split, fid);
-	z3::expr head_mapped = mk_lt(num(0), obs_mapcount(s.folios[i]));
+	z3::expr head_mapped = obs_mapped(s.folios[i]);
 	folio_put(mk_and(split, mk_not(head_mapped)), fid);
 
 	z3::expr go_on = mk_or(lazy, mk_and(g, mk_not(mk_or(mk_or(pinned, extra), split))));
@@ -76,7 +76,7 @@ void SymKernel::shrink_folio(const z3::expr &g, unsigned i)
 			if (gk.is_false())
 				continue;
 			const SymFolio &t = s.folios[k];
-			gk = mk_and(gk, mk_and(mk_not(t.freed), mk_lt(num(0), obs_mapcount(t))));
+			gk = mk_and(gk, mk_and(mk_not(t.freed), obs_mapped(t)));
 			folio_get(gk, num(k + 1));
 			pageout_folio(gk, k);
 		}
@@ -99,7 +99,7 @@ void SymKernel::pageout_folio(const z3::expr &g, unsigned i)
 		const SymFolio &f = s.folios[i];
 		add_to_swap(mk_and(g, mk_and(mk_not(f.swapcache), mk_not(f.lazyfree))), i);
 	}
-	z3::expr mapped = mk_lt(num(0), obs_mapcount(s.folios[i]));
+	z3::expr mapped = obs_mapped(s.folios[i]);
 	z3::expr failed = try_to_unmap(mk_and(g, mapped), i);
 	folio_put(failed, fid);
 

@@ -314,8 +314,16 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 	case OpKind::read: {
 		/*
 		 * handle_read_fault(): do_swap_page() on a swap PTE; otherwise no
-		 * accounting (an unmapped VA maps the shared zeropage).
+		 * accounting (an unmapped VA maps the shared zeropage). Without a
+		 * possible swap entry (no swapout in the alphabet) there is
+		 * nothing to run, and no per-VA path to copy the state for.
 		 */
+		bool may_swap = false;
+		for (const SymProc &pr : pre.procs)
+			for (const SymSwp &e : pr.swps)
+				may_swap |= !e.present.is_false();
+		if (!may_swap)
+			break;
 		const std::vector<std::pair<z3::expr, Va>> vas = every_va();
 		each_proc_va(vas, [&](ProcId p, size_t i, SymKernel &sub) {
 			Va va = vas[i].second;
@@ -463,10 +471,12 @@ const std::vector<OpKind> &anon_ops()
 
 bool op_encoded(OpKind k)
 {
-	for (OpKind e : encoded_ops())
-		if (e == k)
-			return true;
-	return false;
+	return alphabet_has(encoded_ops(), k);
+}
+
+bool alphabet_has(const std::vector<OpKind> &kinds, OpKind k)
+{
+	return std::find(kinds.begin(), kinds.end(), k) != kinds.end();
 }
 
 std::string op_kind_name(OpKind k)
@@ -483,7 +493,7 @@ std::vector<OpKind> parse_op_kinds(const std::string &list, std::string *error)
 		return anon_ops();
 	std::vector<OpKind> kinds;
 	auto add = [&](OpKind k) {
-		if (std::find(kinds.begin(), kinds.end(), k) == kinds.end())
+		if (!alphabet_has(kinds, k))
 			kinds.push_back(k);
 	};
 	std::stringstream ss(list);

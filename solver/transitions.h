@@ -33,6 +33,8 @@ const std::vector<OpKind> &encoded_ops();
 /* The default alphabet: the anon statements (encoded_ops() without the opt-in ones). */
 const std::vector<OpKind> &anon_ops();
 bool op_encoded(OpKind k);
+/* @k is one of @kinds. */
+bool alphabet_has(const std::vector<OpKind> &kinds, OpKind k);
 /* The statement's keyword: "fault", "munmap", ... */
 std::string op_kind_name(OpKind k);
 /*
