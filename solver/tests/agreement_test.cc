@@ -257,6 +257,28 @@ const std::vector<OpKind> &swap_ops()
 	return kinds;
 }
 
+/* The first statement of a scenario: a fault, PMD-mapped half the time. */
+Op first_fault(std::mt19937_64 &rng, const SolverScope &sc, const Snapshot &snap)
+{
+	Op fault = random_op_of(rng, sc, snap, OpKind::fault_anon);
+	if (rng() % 2) {
+		fault.pmd = true;
+		fault.order = sc.pmd_order;
+		fault.va = (rng() % sc.blocks()) * sc.pmd_pages();
+	}
+	return fault;
+}
+
+/* The live processes of @snap that hold swap entries, in order. */
+std::vector<const ProcView *> procs_with_swap(const Snapshot &snap)
+{
+	std::vector<const ProcView *> v;
+	for (const ProcView &pv : snap.procs)
+		if (!pv.exited && !pv.swap.empty())
+			v.push_back(&pv);
+	return v;
+}
+
 /*
  * swap_scenario - a state a swap statement is worth comparing on: a fault
  * (PMD-mapped half the time), a few statements, a swapout of a live folio,
@@ -265,12 +287,7 @@ const std::vector<OpKind> &swap_ops()
 Reached swap_scenario(std::mt19937_64 &rng, const Config &cfg, const SolverScope &sc)
 {
 	Reached r{Runner(cfg, RunnerOptions{false, false}), {}};
-	Op fault = random_op_of(rng, sc, r.runner.kernel().snapshot(), OpKind::fault_anon);
-	if (rng() % 2) {
-		fault.pmd = true;
-		fault.order = sc.pmd_order;
-		fault.va = (rng() % sc.blocks()) * sc.pmd_pages();
-	}
+	const Op fault = first_fault(rng, sc, r.runner.kernel().snapshot());
 	extend(r, sc, fault);
 	if (rng() % 2) {
 		/* a shared mapping: swap entries in both, one slot, the swap cache kept by the other */
@@ -299,16 +316,14 @@ Reached swap_scenario(std::mt19937_64 &rng, const Config &cfg, const SolverScope
 		 * the statement compared next may zap the last entry
 		 * (__try_to_reclaim_swap()).
 		 */
-		Snapshot snap = r.runner.kernel().snapshot();
-		for (const ProcView &pv : snap.procs)
-			if (!pv.exited && !pv.swap.empty()) {
-				Op in;
-				in.kind = OpKind::swapin;
-				in.proc = pv.id;
-				in.va = pv.swap.begin()->first;
-				extend(r, sc, in);
-				break;
-			}
+		const Snapshot snap = r.runner.kernel().snapshot();
+		if (std::vector<const ProcView *> holders = procs_with_swap(snap); !holders.empty()) {
+			Op in;
+			in.kind = OpKind::swapin;
+			in.proc = holders.front()->id;
+			in.va = holders.front()->swap.begin()->first;
+			extend(r, sc, in);
+		}
 	}
 	return r;
 }
@@ -320,45 +335,38 @@ Reached swap_scenario(std::mt19937_64 &rng, const Config &cfg, const SolverScope
  * still holds (__try_to_reclaim_swap()).
  */
 std::optional<Op> zap_swap_entry(std::mt19937_64 &rng, const Snapshot &snap)
-;
+{
+	std::vector<const ProcView *> holders = procs_with_swap(snap);
+	if (holders.empty())
+		return std::nullopt;
+	Op op;
+	op.kind = std::array{OpKind::munmap, OpKind::madv_free, OpKind::exit}[rng() % 3];
+	op.proc = holders.front()->id;
+	if (op.kind != OpKind::exit) {
+		op.va = holders.front()->swap.rbegin()->first;
+		op.pages = 1;
+	}
+	return op;
+}
 
 /*
  * touch_swap_entry - a write, write pin or read of a swap entry of @snap
- * (the last one), if there is one: do_swap_page() on an entry fork left
- * non-exclusive decides exclusivity by the references (a write drops the
- * swap cache's first).
+ * (of the last process holding one), if there is one: do_swap_page() on an
+ * entry fork left non-exclusive decides exclusivity by the references (a
+ * write drops the swap cache's first).
  */
 std::optional<Op> touch_swap_entry(std::mt19937_64 &rng, const Snapshot &snap)
 {
-	for (auto pv = snap.procs.rbegin(); pv != snap.procs.rend(); ++pv) {
-		if (pv->exited || pv->swap.empty())
-			continue;
-		Op op;
-		op.kind = std::array{OpKind::write, OpKind::pin, OpKind::read}[rng() % 3];
-		op.proc = pv->id;
-		op.va = pv->swap.begin()->first;
-		op.pages = 1;
-		op.write = op.kind == OpKind::pin;
-		return op;
-	}
-	return std::nullopt;
-}
-
-std::optional<Op> zap_swap_entry(std::mt19937_64 &rng, const Snapshot &snap)
-{
-	for (const ProcView &pv : snap.procs) {
-		if (pv.exited || pv.swap.empty())
-			continue;
-		Op op;
-		op.kind = std::array{OpKind::munmap, OpKind::madv_free, OpKind::exit}[rng() % 3];
-		op.proc = pv.id;
-		if (op.kind != OpKind::exit) {
-			op.va = pv.swap.rbegin()->first;
-			op.pages = 1;
-		}
-		return op;
-	}
-	return std::nullopt;
+	std::vector<const ProcView *> holders = procs_with_swap(snap);
+	if (holders.empty())
+		return std::nullopt;
+	Op op;
+	op.kind = std::array{OpKind::write, OpKind::pin, OpKind::read}[rng() % 3];
+	op.proc = holders.back()->id;
+	op.va = holders.back()->swap.begin()->first;
+	op.pages = 1;
+	op.write = op.kind == OpKind::pin;
+	return op;
 }
 
 /*
@@ -369,61 +377,20 @@ std::optional<Op> zap_swap_entry(std::mt19937_64 &rng, const Snapshot &snap)
 Reached lazyfree_scenario(std::mt19937_64 &rng, const Config &cfg, const SolverScope &sc)
 {
 	Reached r{Runner(cfg, RunnerOptions{false, false}), {}};
-	auto try_step = [&](const Op &op) { extend(r, sc, op); };
-	Op fault = random_op_of(rng, sc, r.runner.kernel().snapshot(), OpKind::fault_anon);
-	if (rng() % 2) {
-		fault.pmd = true;
-		fault.order = sc.pmd_order;
-		fault.va = (rng() % sc.blocks()) * sc.pmd_pages();
-	}
-	try_step(fault);
+	const Op fault = first_fault(rng, sc, r.runner.kernel().snapshot());
+	extend(r, sc, fault);
 	for (unsigned i = rng() % 3; i > 0; i--)
-		try_step(random_op(rng, sc, r.runner.kernel().snapshot(), false, lazyfree_ops()));
+		extend(r, sc, random_op(rng, sc, r.runner.kernel().snapshot(), false, lazyfree_ops()));
 	Op madv = random_op_of(rng, sc, r.runner.kernel().snapshot(), OpKind::madv_free);
 	if (rng() % 2) {
 		madv.proc = fault.proc;
 		madv.va = fault.va - fault.va % sc.pmd_pages();
 		madv.pages = sc.pmd_pages();
 	}
-	try_step(madv);
+	extend(r, sc, madv);
 	for (unsigned i = rng() % 3; i > 0; i--)
-		try_step(random_op(rng, sc, r.runner.kernel().snapshot(), false, lazyfree_ops()));
+		extend(r, sc, random_op(rng, sc, r.runner.kernel().snapshot(), false, lazyfree_ops()));
 	return r;
-}
-
-/*
- * replayed_state - the encoding's state after @path, run from
- * initial_state() on literal terms; each intermediate state must decode to
- * the kernel model's Snapshot at that point (a failure is reported there).
- * Nothing if the path leaves the scope (fits() cannot see the swap slots).
- */
-std::string dump(const Snapshot &s);
-std::string first_difference(const Snapshot &a, const Snapshot &b);
-
-std::optional<SymState> replayed_state(z3::context &c, const Config &cfg, const SolverScope &sc,
-				       const std::vector<Op> &path)
-{
-	SymState s = initial_state(c, sc);
-	KernelModel km(cfg);
-	for (size_t i = 0; i < path.size(); i++) {
-		Transition t = encode_transition(cfg, sc, s, concrete_op(c, path[i]), encoded_ops());
-		/* more swap slots than the scope has: the encoding does not follow */
-		if (!eval_bool(ground_evaluator(), t.in_scope))
-			return std::nullopt;
-		s = t.post;
-		for (z3::expr *f : s.fields())
-			*f = f->simplify();
-		km.apply(path[i]);
-		Snapshot want = without_accessed_bits(km.snapshot());
-		Snapshot got = decode_snapshot(ground_evaluator(), s, sc);
-		EXPECT_TRUE(got == want) << "replaying the encoding: the state after statement " << i + 1
-					 << " (" << format_op(path[i]) << ") differs ("
-					 << first_difference(want, got) << ")\nmodel:\n" << dump(want)
-					 << "encoding:\n" << dump(got);
-		if (got != want)
-			break;
-	}
-	return s;
 }
 
 std::string dump(const Snapshot &s)
@@ -478,6 +445,39 @@ std::string first_difference(const Snapshot &a, const Snapshot &b)
 		return "handles";
 	return "the number of processes or the queue";
 }
+
+/*
+ * replayed_state - the encoding's state after @path, run from
+ * initial_state() on literal terms; each intermediate state must decode to
+ * the kernel model's Snapshot at that point (a failure is reported there).
+ * Nothing if the path leaves the scope (fits() cannot see the swap slots).
+ */
+std::optional<SymState> replayed_state(z3::context &c, const Config &cfg, const SolverScope &sc,
+				       const std::vector<Op> &path)
+{
+	SymState s = initial_state(c, sc);
+	KernelModel km(cfg);
+	for (size_t i = 0; i < path.size(); i++) {
+		Transition t = encode_transition(cfg, sc, s, concrete_op(c, path[i]), encoded_ops());
+		/* more swap slots than the scope has: the encoding does not follow */
+		if (!eval_bool(ground_evaluator(), t.in_scope))
+			return std::nullopt;
+		s = t.post;
+		for (z3::expr *f : s.fields())
+			*f = f->simplify();
+		km.apply(path[i]);
+		Snapshot want = without_accessed_bits(km.snapshot());
+		Snapshot got = decode_snapshot(ground_evaluator(), s, sc);
+		EXPECT_TRUE(got == want) << "replaying the encoding: the state after statement " << i + 1
+					 << " (" << format_op(path[i]) << ") differs ("
+					 << first_difference(want, got) << ")\nmodel:\n" << dump(want)
+					 << "encoding:\n" << dump(got);
+		if (got != want)
+			break;
+	}
+	return s;
+}
+
 
 /* The active visible points and replaced pages of @t under @ev, as the Recorder sees them. */
 void decode_events(const Evaluator &ev, const Transition &t, const SolverScope &sc,
@@ -620,9 +620,10 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 			bool hidden = false;
 			for (const Op &o : reached.path)
 				hidden |= o.kind == OpKind::madv_free || o.kind == OpKind::swapout;
-			if (!hidden)
+			if (!hidden) {
 				ASSERT_TRUE(states_equal(concrete_state(c, sc, snap), pre).simplify().is_true())
 					<< "concrete_state() differs from the replayed state on\n" << dump(snap);
+			}
 			for (unsigned k = 0; k < 4; k++) {
 				Op op = random_op(rng, sc, snap, false);
 				Transition t = encode_transition(cfg, sc, pre, concrete_op(c, op), encoded_ops());
