@@ -97,7 +97,7 @@ bool expand_prefix(const Config &cfg, const SolverScope &sc, const Query &q,
 	std::unordered_set<std::string> seen{state_key(frontier.front().state)};
 	std::vector<std::vector<Op>> ops_of_kind;
 	for (OpKind k : kinds)
-		ops_of_kind.push_back(concrete_ops(k, sc));
+		ops_of_kind.push_back(concrete_ops(k, sc, alphabet_has(kinds, OpKind::fault_file)));
 
 	for (unsigned d = 0; d < prefix; d++) {
 		auto t0 = std::chrono::steady_clock::now();

@@ -55,6 +55,8 @@ SolverScope SolverScope::from_config(const Config &cfg, const SolverScope &bound
 					    ": 1..space");
 	if (sc.slots < 1 || sc.slots > 32)
 		throw std::invalid_argument("slots=" + std::to_string(sc.slots) + ": 1..32");
+	if (sc.files < 1 || sc.files > 4)
+		throw std::invalid_argument("files=" + std::to_string(sc.files) + ": 1..4");
 	return sc;
 }
 
@@ -63,7 +65,7 @@ std::string SolverScope::describe() const
 	std::ostringstream s;
 	s << "pmd_order=" << pmd_order << " max_pte_order=" << pte_max_order << " procs=" << procs
 	  << " space=" << space << " folios=" << folios << " pins=" << pins << " refs=" << refs
-	  << " queue=" << queue << " pin_pages=" << handle_pages << " slots=" << slots;
+	  << " queue=" << queue << " pin_pages=" << handle_pages << " slots=" << slots << " files=" << files;
 	return s.str();
 }
 
@@ -81,6 +83,14 @@ void for_each_field(State &s, Fn fn)
 	fn("nr_refs", s.nr_refs);
 	fn("queue_len", s.queue_len);
 	fn("nr_slots", s.nr_slots);
+	fn("nr_files", s.nr_files);
+	for (size_t k = 0; k < s.files.size(); k++) {
+		std::string n = "file" + std::to_string(k) + ".";
+		fn(n + "size", s.files[k].size);
+		fn(n + "order", s.files[k].order);
+		for (size_t x = 0; x < s.files[k].pages.size(); x++)
+			fn(n + "page" + std::to_string(x), s.files[k].pages[x]);
+	}
 	for (size_t k = 0; k < s.slots.size(); k++) {
 		fn("slot" + std::to_string(k) + ".count", s.slots[k].count);
 		fn("slot" + std::to_string(k) + ".cache", s.slots[k].cache);
@@ -103,6 +113,8 @@ void for_each_field(State &s, Fn fn)
 		fn(n + "anon", f.anon);
 		fn(n + "swapcache", f.swapcache);
 		fn(n + "swap", f.swap);
+		fn(n + "mapping", f.mapping);
+		fn(n + "index", f.index);
 		for (size_t j = 0; j < f.pages.size(); j++) {
 			fn(n + "mapcount" + std::to_string(j), f.pages[j].mapcount);
 			fn(n + "exclusive" + std::to_string(j), f.pages[j].exclusive);
@@ -114,6 +126,15 @@ void for_each_field(State &s, Fn fn)
 		fn(n + "exited", pr.exited);
 		fn(n + "has_pinned", pr.has_pinned);
 		fn(n + "rss_anon", pr.rss_anon);
+		fn(n + "rss_file", pr.rss_file);
+		for (size_t a = 0; a < pr.vmas.size(); a++) {
+			std::string m = n + "vma" + std::to_string(a) + ".";
+			fn(m + "write", pr.vmas[a].write);
+			fn(m + "shared", pr.vmas[a].shared);
+			fn(m + "file", pr.vmas[a].file);
+			fn(m + "pgoff", pr.vmas[a].pgoff);
+			fn(m + "anon_vma", pr.vmas[a].anon_vma);
+		}
 		for (size_t a = 0; a < pr.ptes.size(); a++) {
 			std::string m = n + "pte" + std::to_string(a) + ".";
 			fn(m + "present", pr.ptes[a].present);
@@ -199,6 +220,8 @@ static SymFolio blank_folio(z3::context &c, const SolverScope &sc)
 	f.anon = c.bool_val(true);
 	f.swapcache = c.bool_val(false);
 	f.swap = c.int_val(0);
+	f.mapping = c.int_val(0);
+	f.index = c.int_val(0);
 	for (unsigned j = 0; j < sc.pmd_pages(); j++) {
 		SymPage pg(c);
 		pg.mapcount = c.int_val(0);
@@ -217,6 +240,12 @@ SymState initial_state(z3::context &c, const SolverScope &sc)
 	s.nr_refs = c.int_val(0);
 	s.queue_len = c.int_val(0);
 	s.nr_slots = c.int_val(0);
+	s.nr_files = c.int_val(0);
+	SymFile file(c);
+	file.size = c.int_val(0);
+	file.order = c.int_val(0);
+	file.pages.assign(sc.space, c.int_val(0));
+	s.files.assign(sc.files, file);
 	s.queue.assign(sc.queue, c.int_val(0));
 	SymSlot slot(c);
 	slot.count = c.int_val(0);
@@ -228,6 +257,17 @@ SymState initial_state(z3::context &c, const SolverScope &sc)
 		pr.exited = c.bool_val(false);
 		pr.has_pinned = c.bool_val(false);
 		pr.rss_anon = c.int_val(0);
+		pr.rss_file = c.int_val(0);
+		for (unsigned a = 0; a < sc.space; a++) {
+			/* p0's one anonymous VMA covers the address space */
+			SymVmaPage vma(c);
+			vma.write = c.bool_val(true);
+			vma.shared = c.bool_val(false);
+			vma.file = c.int_val(0);
+			vma.pgoff = c.int_val(a);
+			vma.anon_vma = c.bool_val(false);
+			pr.vmas.push_back(vma);
+		}
 		for (unsigned a = 0; a < sc.space; a++) {
 			SymPte pte(c);
 			pte.present = c.bool_val(false);
@@ -563,7 +603,7 @@ Snapshot decode_snapshot(const Evaluator &ev, const SymState &s, const SolverSco
 							      eval_bool(ev, e.exclusive)});
 		}
 		v.rss_anon = eval_int(ev, pr.rss_anon);
-		v.rss_file = 0;
+		v.rss_file = eval_int(ev, pr.rss_file);
 		snap.procs.push_back(std::move(v));
 	}
 	auto handles = [&](const std::vector<SymHandle> &in, const z3::expr &count,
@@ -606,6 +646,8 @@ std::string describe_state(const Snapshot &snap, const std::vector<bool> &has_pi
 	std::ostringstream o;
 	for (const FolioView &f : snap.folios) {
 		o << "  " << folio_name(f.id) << ": order " << f.order;
+		if (!f.anon)
+			o << " page-cache";
 		if (f.freed)
 			o << " freed";
 		o << " refcount " << f.refcount << " mapcount " << f.mapcount << " entire "
@@ -619,6 +661,8 @@ std::string describe_state(const Snapshot &snap, const std::vector<bool> &has_pi
 	for (const ProcView &p : snap.procs) {
 		o << "  " << proc_name(p.id) << (p.exited ? " (exited)" : "") << ": rss_anon "
 		  << p.rss_anon;
+		if (p.rss_file)
+			o << " rss_file " << p.rss_file;
 		if (p.id < has_pinned.size() && has_pinned[p.id])
 			o << " has_pinned";
 		for (const auto &[va, pmd] : p.pmds)

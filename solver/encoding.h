@@ -48,6 +48,7 @@ struct SolverScope {
 	unsigned queue = 3;          /* deferred split queue entries */
 	unsigned handle_pages = 4;   /* largest pin/get range */
 	unsigned slots = 4;          /* swap slots (one per page swapped out; never reused) */
+	unsigned files = 1;          /* page-cache files file0 .. file(files-1), each <= space pages */
 
 	unsigned pmd_pages() const { return 1u << pmd_order; }
 	unsigned blocks() const { return space / pmd_pages(); }
@@ -85,11 +86,13 @@ struct SymFolio {
 	z3::expr anon;             /* folio_test_anon(): false while a swap-in is unmapped */
 	z3::expr swapcache;        /* PG_swapcache */
 	z3::expr swap;             /* folio->swap: the slot of page 0 */
+	z3::expr mapping;          /* page-cache folio: its file's number + 1; 0: none */
+	z3::expr index;            /* page-cache folio: the file index of page 0 (else 0) */
 	std::vector<SymPage> pages; /* 1 << pmd_order: the largest folio */
 	explicit SymFolio(z3::context &c)
 		: order(c), freed(c), refcount(c), large_mapcount(c), entire_mapcount(c),
 		  nr_pages_mapped(c), pincount(c), partially_mapped(c), queued(c), lazyfree(c),
-		  anon(c), swapcache(c), swap(c) {}
+		  anon(c), swapcache(c), swap(c), mapping(c), index(c) {}
 };
 
 /*
@@ -124,14 +127,46 @@ struct SymSlot {
 	explicit SymSlot(z3::context &c) : count(c), cache(c) {}
 };
 
+/*
+ * The VMA one page lies in (KVma), stored per page: its VM_WRITE, VM_SHARED,
+ * file (number + 1; 0: anonymous), the page's own pgoff (vm_pgoff + the
+ * page's distance from vm_start) and whether the VMA has an anon_vma. The
+ * kernel model merges every pair of neighbours vma_merge() would at the end
+ * of each statement that splits VMAs, so two neighbouring pages lie in one
+ * VMA exactly when they agree on write, shared and file and their pgoffs
+ * are consecutive (vma_linked()): the per-page form loses nothing. Hidden
+ * state, no Snapshot shows it. @anon_vma is kept for file VMAs only: an
+ * anonymous VMA without an anon_vma maps nothing, so fork copying it or not
+ * is the same, and keeping it false there keeps states that differ only in
+ * it one state.
+ */
+struct SymVmaPage {
+	z3::expr write, shared, file, pgoff, anon_vma;
+	explicit SymVmaPage(z3::context &c)
+		: write(c), shared(c), file(c), pgoff(c), anon_vma(c) {}
+};
+
 struct SymProc {
 	z3::expr exited;
 	z3::expr has_pinned;   /* MMF_HAS_PINNED */
 	z3::expr rss_anon;     /* MM_ANONPAGES */
+	z3::expr rss_file;     /* MM_FILEPAGES */
 	std::vector<SymPte> ptes;  /* one per page of the address space */
 	std::vector<SymPmd> pmds;  /* one per PMD block */
 	std::vector<SymSwp> swps;  /* one per page of the address space */
-	explicit SymProc(z3::context &c) : exited(c), has_pinned(c), rss_anon(c) {}
+	std::vector<SymVmaPage> vmas;  /* one per page of the address space */
+	explicit SymProc(z3::context &c) : exited(c), has_pinned(c), rss_anon(c), rss_file(c) {}
+};
+
+/*
+ * A page-cache file (KFile): @size pages (0: not created yet) in folios of
+ * @order; @pages[index] is the folio holding that index (struct
+ * address_space's i_pages). Hidden state.
+ */
+struct SymFile {
+	z3::expr size, order;
+	std::vector<z3::expr> pages;  /* one per page of the address space */
+	explicit SymFile(z3::context &c) : size(c), order(c) {}
 };
 
 /* A pin or FOLL_GET handle: pages [va, va + nr) of @proc as they were taken. */
@@ -148,13 +183,16 @@ struct SymState {
 	z3::expr nr_refs;
 	z3::expr queue_len;
 	z3::expr nr_slots;             /* swap slots 0..nr_slots-1 were handed out */
+	z3::expr nr_files;             /* files 0..nr_files-1 were created */
 	std::vector<z3::expr> queue;   /* folio ids, FIFO: queue[0] is the head */
 	std::vector<SymFolio> folios;  /* slot i: folio i + 1 */
 	std::vector<SymProc> procs;
 	std::vector<SymHandle> pins, refs;
 	std::vector<SymSlot> slots;
+	std::vector<SymFile> files;
 	explicit SymState(z3::context &c)
-		: nr_folios(c), nr_procs(c), nr_pins(c), nr_refs(c), queue_len(c), nr_slots(c) {}
+		: nr_folios(c), nr_procs(c), nr_pins(c), nr_refs(c), queue_len(c), nr_slots(c),
+		  nr_files(c) {}
 
 	z3::context &ctx() const { return nr_folios.ctx(); }
 	/* Every term, in a fixed order (for naming and comparing states). */
@@ -171,10 +209,12 @@ SymState fresh_state(z3::context &c, const SolverScope &sc, const std::string &p
  * does not show MMF_HAS_PINNED: a process has it iff it ever took a pin,
  * which the pins list records (fork does not inherit it). Nor does it show
  * the clean bit MADV_FREE leaves on a PTE or PMD, nor the swap slots' counts
- * and the swap cache: every mapping is taken to be dirty and no slot in
- * use, which is exact for a state no madv_free and no swapout reached (to
- * follow one that did, run the transitions from initial_state() instead).
- * Throws std::invalid_argument if @snap does not fit the scope.
+ * and the swap cache, nor the VMAs and the page cache: every mapping is
+ * taken to be dirty, no slot in use, the address space one anonymous
+ * writable VMA and no file created, which is exact for a state no
+ * madv_free, swapout, mprotect, mremap and file reached (to follow one that
+ * did, run the transitions from initial_state() instead). Throws
+ * std::invalid_argument if @snap does not fit the scope.
  */
 SymState concrete_state(z3::context &c, const SolverScope &sc, const Snapshot &snap);
 /* The conjunction of @a's and @b's terms being equal. */

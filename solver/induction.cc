@@ -37,13 +37,48 @@ std::vector<NamedFormula> alphabet_facts(const SymState &s, const std::vector<Op
 		for (const SymSlot &k : s.slots)
 			f = mk_and(f, mk_and(mk_eq(k.count, c.int_val(0)), mk_eq(k.cache, c.int_val(0))));
 		for (const SymFolio &fo : s.folios)
-			f = mk_and(f, mk_and(fo.anon, mk_not(fo.swapcache)));
+			f = mk_and(f, mk_and(mk_or(fo.anon, mk_ne(fo.mapping, c.int_val(0))),
+					     mk_not(fo.swapcache)));
 		for (const SymProc &p : s.procs)
 			for (const SymSwp &e : p.swps)
 				f = mk_and(f, mk_not(e.present));
 		out.push_back({"no_swap_state",
-			       "without swapout: no swap entry, slot or swap-cache folio; every folio anon",
+			       "without swapout: no swap entry, slot or swap-cache folio; every folio "
+			       "anon or in the page cache",
 			       f});
+	}
+	if (!alphabet_has(kinds, OpKind::file_create) && !alphabet_has(kinds, OpKind::fault_file)) {
+		z3::expr f = mk_eq(s.nr_files, c.int_val(0));
+		for (const SymFile &file : s.files)
+			f = mk_and(f, mk_eq(file.size, c.int_val(0)));
+		for (const SymFolio &fo : s.folios)
+			f = mk_and(f, mk_eq(fo.mapping, c.int_val(0)));
+		for (const SymProc &p : s.procs) {
+			f = mk_and(f, mk_eq(p.rss_file, c.int_val(0)));
+			for (const SymVmaPage &v : p.vmas)
+				f = mk_and(f, mk_and(mk_eq(v.file, c.int_val(0)),
+						     mk_and(mk_not(v.shared), mk_not(v.anon_vma))));
+		}
+		out.push_back({"no_file_state",
+			       "without file and fault file=: no file, no page-cache folio, every VMA "
+			       "anonymous and private",
+			       f});
+	}
+	if (!alphabet_has(kinds, OpKind::mprotect)) {
+		z3::expr f = c.bool_val(true);
+		for (const SymProc &p : s.procs)
+			for (const SymVmaPage &v : p.vmas)
+				f = mk_and(f, v.write);
+		out.push_back({"no_readonly_vma", "without mprotect: every VMA writable", f});
+	}
+	if (!alphabet_has(kinds, OpKind::mremap)) {
+		z3::expr f = c.bool_val(true);
+		for (const SymProc &p : s.procs)
+			for (size_t a = 0; a < p.vmas.size(); a++)
+				f = mk_and(f, mk_implies(mk_eq(p.vmas[a].file, c.int_val(0)),
+							 mk_eq(p.vmas[a].pgoff, c.int_val(a))));
+		out.push_back({"no_moved_vma",
+			       "without mremap: an anonymous page's vm_pgoff is its address", f});
 	}
 	if (!alphabet_has(kinds, OpKind::madv_free)) {
 		z3::expr f = c.bool_val(true);
@@ -126,7 +161,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 		assumptions.push_back(query_holds(q, tp, sc, true, true));
 		r.stats.encode_seconds += seconds_since(t0);
 
-		for (const Op &concrete : concrete_ops(kind, sc)) {
+		for (const Op &concrete : concrete_ops(kind, sc, alphabet_has(kinds, OpKind::fault_file))) {
 			auto t1 = std::chrono::steady_clock::now();
 			SymOp op = concrete_op(c, concrete);
 			Transition t = encode_transition(cfg, sc, pre, op, {kind});

@@ -247,7 +247,7 @@ z3::expr writable_implies_exclusive(SymTables &t)
 				continue;
 			r = mk_and(r, mk_implies(w, for_page_of(s, e.folio, e.page, [&](unsigned i, unsigned j) {
 				const SymFolio &f = s.folios[i];
-				return mk_implies(mk_and(folio_live(s, i), page_exists(f, j)),
+				return mk_implies(mk_and(mk_and(folio_live(s, i), f.anon), page_exists(f, j)),
 						  f.pages[j].exclusive);
 			})));
 		}
@@ -256,7 +256,8 @@ z3::expr writable_implies_exclusive(SymTables &t)
 			if (w.is_false())
 				continue;
 			for (unsigned i = 0; i < s.folios.size(); i++)
-				r = mk_and(r, mk_implies(mk_and(mk_and(w, fid_is(e.folio, i)), folio_live(s, i)),
+				r = mk_and(r, mk_implies(mk_and(mk_and(w, fid_is(e.folio, i)),
+								mk_and(folio_live(s, i), s.folios[i].anon)),
 							 s.folios[i].pages[0].exclusive));
 		}
 	}
@@ -272,7 +273,7 @@ z3::expr exclusive_single_mm(SymTables &t)
 		for (unsigned j = 0; j < f.pages.size(); j++)
 			r = mk_and(r, mk_implies(mk_and(page_exists(f, j), f.pages[j].exclusive),
 						 mk_le(mk_add(t.pte(i, j), t.pmd(i)), c.int_val(1))));
-		return r;
+		return mk_implies(f.anon, r);
 	});
 }
 
@@ -291,7 +292,8 @@ z3::expr pinned_anon_exclusive(SymTables &t)
 			r = mk_and(r, mk_implies(held, for_page_of(s, e.folio[k], e.page[k], [&](unsigned i,
 												 unsigned j) {
 				const SymFolio &f = s.folios[i];
-				z3::expr applies = mk_and(mk_and(folio_live(s, i), page_exists(f, j)),
+				z3::expr applies = mk_and(mk_and(mk_and(folio_live(s, i), f.anon),
+								 page_exists(f, j)),
 							  t.page_mapped(i, j));
 				z3::expr bit = mk_ite(mk_lt(c.int_val(0), t.pte(i, j)), f.pages[j].exclusive,
 						      f.pages[0].exclusive);
@@ -312,7 +314,7 @@ z3::expr partially_mapped_queued(SymTables &t)
 			mapped.push_back(count_if(mk_and(page_exists(f, j), t.page_mapped(i, j))));
 		z3::expr m = sum_of(c, mapped);
 		z3::expr partially = mk_and(mk_lt(c.int_val(0), m), mk_lt(m, folio_nr_pages(f)));
-		z3::expr applies = mk_and(mk_le(c.int_val(2), f.order), mk_not(f.queued));
+		z3::expr applies = mk_and(mk_and(f.anon, mk_le(c.int_val(2), f.order)), mk_not(f.queued));
 		return mk_implies(applies, mk_not(partially));
 	});
 }
@@ -322,14 +324,24 @@ z3::expr rss_consistent(SymTables &t)
 	const SymState &s = t.state();
 	z3::context &c = s.ctx();
 	z3::expr r = c.bool_val(true);
+	auto anon = [&](const z3::expr &fid) {
+		z3::expr a = c.bool_val(true);
+		for (unsigned i = 0; i < s.folios.size(); i++)
+			a = mk_ite(fid_is(fid, i), s.folios[i].anon, a);
+		return a;
+	};
 	for (const SymProc &p : s.procs) {
-		std::vector<z3::expr> pages;
-		for (const SymPte &e : p.ptes)
-			pages.push_back(count_if(e.present));
+		std::vector<z3::expr> pages, file_pages;
+		for (const SymPte &e : p.ptes) {
+			z3::expr is_anon = anon(e.folio);
+			pages.push_back(count_if(mk_and(e.present, is_anon)));
+			file_pages.push_back(count_if(mk_and(e.present, mk_not(is_anon))));
+		}
 		unsigned nb = p.pmds.empty() ? 1 : static_cast<unsigned>(p.ptes.size() / p.pmds.size());
 		for (const SymPmd &e : p.pmds)
 			pages.push_back(mk_ite(e.present, c.int_val(nb), c.int_val(0)));
 		r = mk_and(r, mk_eq(p.rss_anon, sum_of(c, pages)));
+		r = mk_and(r, mk_eq(p.rss_file, sum_of(c, file_pages)));
 	}
 	return r;
 }
@@ -384,7 +396,11 @@ z3::expr page_replaced_ok(const SymPageReplaced &r, const SolverScope &sc)
 		}
 	}
 	(void)sc;
-	return mk_not(held);
+	/* a page-cache page under a short-term pin may be COWed away (check_page_replaced()) */
+	z3::expr anon = c.bool_val(true);
+	for (unsigned i = 0; i < s.folios.size(); i++)
+		anon = mk_ite(fid_is(r.folio, i), s.folios[i].anon, anon);
+	return mk_or(mk_not(anon), mk_not(held));
 }
 
 z3::expr accounting_holds(SymTables &t)

@@ -181,7 +181,7 @@ struct SymDomain {
 	V proc_obs(const std::string &name, unsigned p) const
 	{
 		if (name == "rss_file")
-			return lit(0);
+			return s.procs[p].rss_file;
 		return s.procs[p].rss_anon;
 	}
 	V select(const V &c, const V &a, const V &b) const { return mk_ite(c, a, b); }

@@ -14,10 +14,11 @@ const std::vector<OpKind> &query_alphabet(const Query &q, const std::vector<OpKi
 {
 	const std::vector<OpKind> &kinds = requested.empty() ? anon_ops() : requested;
 	for (const Goal &g : q.goals)
-		if (g.kind == Goal::Kind::accounting && alphabet_has(kinds, OpKind::swapout))
+		if (g.kind == Goal::Kind::accounting &&
+		    (alphabet_has(kinds, OpKind::swapout) || alphabet_has(kinds, OpKind::file_create)))
 			throw std::invalid_argument(
-				"the accounting query does not count the swap cache's references: "
-				"not available with swapout in --ops");
+				"the accounting query does not count the swap cache's or the page "
+				"cache's references: not available with swapout or file in --ops");
 	return kinds;
 }
 

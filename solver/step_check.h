@@ -27,9 +27,9 @@ StepCheck check_step(const Query &q, const Transition &t, const SolverScope &sc)
  * query_alphabet - the statements @q is asked over: @requested, or
  * anon_ops() when empty. Throws std::invalid_argument when @q cannot be
  * answered over them: the exact accounting derives references from page
- * tables and handles, and the swap cache's are in no Snapshot, so with
- * swapout every folio the swap cache keeps would read as a leak (a false
- * violation, found while hunting swapout_ignores_pin).
+ * tables and handles, and the swap cache's and the page cache's are in no
+ * Snapshot, so with swapout or file every folio a cache keeps would read
+ * as a leak (a false violation, found while hunting swapout_ignores_pin).
  */
 const std::vector<OpKind> &query_alphabet(const Query &q, const std::vector<OpKind> &requested);
 

@@ -155,14 +155,15 @@ void SymKernel::faultin_swap_entry(const z3::expr &g, ProcId p, Va va, const z3:
 /*
  * pin_user_pages - MMF_HAS_PINNED set; per VA in order, a swap PTE is
  * faulted in, a write pin of a read-only mapping takes the write fault, a
- * pin of a page that is not AnonExclusive the unshare fault (the PMD's head
- * page decides for a PMD); then the references per folio run; the pages
- * array becomes the handle.
+ * pin of an anon page that is not AnonExclusive the unshare fault (the PMD's
+ * head page decides for a PMD), and so does a FOLL_LONGTERM pin without
+ * FOLL_WRITE of a page-cache page in a private mapping; then the
+ * references per folio run; the pages array becomes the handle.
  *
- * Mutant pin_skips_unshare: never unshare.
+ * Mutant pin_skips_unshare: never unshare an anon page.
  */
 void SymKernel::pin_user_pages(const z3::expr &g, ProcId p, const z3::expr &va,
-			       const z3::expr &nr, const z3::expr &write)
+			       const z3::expr &nr, const z3::expr &write, const z3::expr &longterm)
 {
 	if (g.is_false())
 		return;
@@ -175,10 +176,15 @@ void SymKernel::pin_user_pages(const z3::expr &g, ProcId p, const z3::expr &va,
 		faultin_swap_entry(in, p, a, write);
 		SymMapping m = mapping_at(p, a);
 		z3::expr exclusive = page_exclusive(m.folio, mk_ite(m.by_pmd, num(0), m.page));
+		z3::expr anon = select(m.folio, [](const SymFolio &f) { return f.anon; });
 		z3::expr write_fault = mk_and(in, mk_and(write, mk_not(m.writable)));
-		z3::expr unshare = mutant(Mutant::pin_skips_unshare)
-					   ? F()
-					   : mk_and(mk_and(in, mk_not(write_fault)), mk_not(exclusive));
+		z3::expr other = mk_and(in, mk_not(write_fault));
+		z3::expr unshare_anon = mutant(Mutant::pin_skips_unshare)
+						? F()
+						: mk_and(mk_and(other, anon), mk_not(exclusive));
+		z3::expr unshare_file = mk_and(mk_and(other, mk_not(anon)),
+					       mk_and(longterm, mk_not(s.procs[p].vmas[a].shared)));
+		z3::expr unshare = mk_or(unshare_anon, unshare_file);
 		handle_write_fault(mk_or(write_fault, unshare), p, a, unshare);
 		/* follow_page_pte(): FOLL_WRITE | FOLL_TOUCH dirties the folio */
 		pte_mkdirty(mk_and(in, write), p, a);

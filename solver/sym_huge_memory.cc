@@ -195,9 +195,11 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 	z3::expr large = select(fid, [](const SymFolio &f) { return folio_large(f); });
 	z3::expr refcount = select(fid, [](const SymFolio &f) { return f.refcount; });
 	z3::expr mapcount = select(fid, [](const SymFolio &f) { return obs_mapcount(f); });
-	/* can_split_folio(): the swap cache's references are expected too */
+	/* can_split_folio(): the page cache's or the swap cache's references are expected too */
+	z3::expr file = select(fid, [](const SymFolio &f) { return mk_not(f.anon); });
 	z3::expr extra = select(fid, [](const SymFolio &f) {
-		return mk_ite(f.swapcache, folio_nr_pages(f), f.order.ctx().int_val(0));
+		return mk_ite(mk_or(f.swapcache, mk_not(f.anon)), folio_nr_pages(f),
+			      f.order.ctx().int_val(0));
 	});
 	z3::expr gs = mk_and(mk_and(g, large), mk_eq(refcount, mk_add(mapcount, mk_add(num(1), extra))));
 	if (gs.is_false())
@@ -222,9 +224,18 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 		}
 		for (Va a = 0; a < sc.space; a++) {
 			SymPte pte = s.procs[p].ptes[a];
-			z3::expr gp = mk_and(gs, mk_and(pte.present, mk_eq(pte.folio, fid)));
-			if (gp.is_false())
+			z3::expr gpte = mk_and(gs, mk_and(pte.present, mk_eq(pte.folio, fid)));
+			if (gpte.is_false())
 				continue;
+			/* a page-cache folio's PTEs are unmapped and stay so (try_to_unmap_one()) */
+			z3::expr gf = mk_and(gpte, file);
+			clear_pte(gf, p, a);
+			assign(s.procs[p].rss_file, gf, mk_sub(s.procs[p].rss_file, num(1)));
+			folio_remove_rmap_ptes(gf, fid, pte.page, num(1));
+			folio_put(gf, fid);
+			visible(gf, "try_to_unmap_one: page-cache PTE unmapped", true);
+
+			z3::expr gp = mk_and(gpte, mk_not(file));
 			z3::expr exclusive = page_exclusive(fid, pte.page);
 			folio_try_share_anon_rmap(mk_and(gp, exclusive), fid, pte.page);
 			entries.push_back({gp, p, a, pte.page, pte.writable, exclusive, pte.clean});
@@ -251,19 +262,34 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 		exclusive_bits.push_back(page_exclusive(fid, num(j)));
 	/* PG_swapbacked is copied to the tails */
 	z3::expr lazyfree = select(fid, [](const SymFolio &f) { return f.lazyfree; });
+	/* a page-cache folio's tails stay in the page cache, each with its reference */
+	z3::expr mapping = select(fid, [](const SymFolio &f) { return f.mapping; });
+	z3::expr index = select(fid, [](const SymFolio &f) { return f.index; });
+	z3::expr refs = mk_ite(file, num(2), num(1));  /* page_ref_unfreeze(page, 1 + ...) */
 	z3::expr before_tails = s.nr_folios;
 	for (unsigned j = 1; j < nb(); j++) {
 		z3::expr gj = mk_and(gs, mk_lt(num(j), nr));
 		z3::expr tid = folio_alloc(gj, num(0));
 		for_folio(gj, tid, [&](unsigned i, const z3::expr &gi) {
-			assign(s.folios[i].pages[0].exclusive, gi, exclusive_bits[j]);
-			assign(s.folios[i].lazyfree, gi, lazyfree);
+			SymFolio &t = s.folios[i];
+			assign(t.anon, gi, mk_not(file));
+			assign(t.mapping, gi, mapping);
+			assign(t.index, gi, mk_ite(file, mk_add(index, num(j)), num(0)));
+			assign(t.refcount, gi, refs);
+			assign(t.pages[0].exclusive, gi, exclusive_bits[j]);
+			assign(t.lazyfree, gi, lazyfree);
 		});
+		for (unsigned n = 0; n < sc.files; n++)
+			for (unsigned x = 0; x < sc.space; x++) {
+				z3::expr at = mk_and(mk_eq(mapping, num(n + 1)),
+						     mk_eq(mk_add(index, num(j)), num(x)));
+				assign(s.files[n].pages[x], mk_and(mk_and(gj, file), at), tid);
+			}
 	}
 	for_folio(gs, fid, [&](unsigned i, const z3::expr &gi) {
 		SymFolio &h = s.folios[i];
 		assign(h.order, gi, num(0));
-		assign(h.refcount, gi, num(1));  /* folio_ref_unfreeze(folio, 1) */
+		assign(h.refcount, gi, refs);  /* folio_ref_unfreeze(folio, 1 + ...) */
 		assign(h.entire_mapcount, gi, num(0));
 		assign(h.large_mapcount, gi, num(0));
 		assign(h.nr_pages_mapped, gi, num(0));

@@ -6,7 +6,9 @@
  * (the files of model/kernel), statement by statement, so that a change to the
  * kernel model ports here line by line: sym_rmap.cc mirrors rmap.cc,
  * sym_memory.cc memory.cc, sym_huge_memory.cc huge_memory.cc, sym_gup.cc
- * gup.cc, sym_kernel.cc the refcount primitives of kernel_model.cc.
+ * gup.cc, sym_mmap.cc mmap.cc, sym_filemap.cc filemap.cc, sym_mprotect.cc
+ * mprotect.cc, sym_mremap.cc mremap.cc, sym_kernel.cc the refcount
+ * primitives of kernel_model.cc.
  *
  * Every function takes a guard: the path condition under which it runs.
  * Folio ids are terms; a function acting on "the folio @fid" updates every
@@ -120,6 +122,63 @@ public:
 	BlockRange block_range(const z3::expr &g, unsigned b, const z3::expr &start,
 			       const z3::expr &end) const;
 
+	/* min(@x, @y), without a term when both are numerals. */
+	z3::expr min_of(const z3::expr &x, const z3::expr &y) const;
+
+	/* --- VMAs, stored per page (sym_mmap.cc; encoding.h, SymVmaPage) --- */
+	/* Pages @a and @a + 1 of @p lie in one VMA. */
+	z3::expr vma_linked(ProcId p, Va a) const;
+	/* Pages @a and @b of @p lie in one VMA. */
+	z3::expr same_vma(ProcId p, Va a, Va b) const;
+	/* vm_end of the VMA holding @va. */
+	z3::expr vma_end(ProcId p, Va va) const;
+	/* min(@end, vm_end of the VMA holding @va): where a walk from @va inside one VMA stops. */
+	z3::expr end_in_vma(ProcId p, Va va, const z3::expr &end) const;
+	/* @va starts a VMA or the range [@start, ...) a walk began at. */
+	z3::expr starts_walk(ProcId p, Va va, const z3::expr &start) const;
+	/* vma_needs_copy() of the VMA holding @va (an anonymous one: always, see SymVmaPage). */
+	z3::expr vma_needs_copy(ProcId p, Va va) const;
+	void anon_vma_prepare(const z3::expr &g, ProcId p, Va va);
+	/* split_vma(): the PMD straddling @addr is split (the attributes are per page already). */
+	void split_vma(const z3::expr &g, ProcId p, const z3::expr &addr);
+	/* vma_merge(): a merged VMA has an anon_vma if either part had. */
+	void vma_merge(const z3::expr &g, ProcId p);
+	/* mmap_region() of [@start, @end) (unmapped) with these attributes; @pgoff is @start's. */
+	void mmap_region(const z3::expr &g, ProcId p, const z3::expr &start, const z3::expr &end,
+			 const z3::expr &write, const z3::expr &shared, const z3::expr &file,
+			 const z3::expr &pgoff);
+	/* Copy @src's VMAs to @dst (dup_mmap()). */
+	void dup_vmas(const z3::expr &g, ProcId src, ProcId dst);
+
+	/* --- mprotect, mremap (sym_mprotect.cc, sym_mremap.cc) --- */
+	void mprotect_fixup(const z3::expr &g, ProcId p, const z3::expr &start, const z3::expr &end,
+			    const z3::expr &ro);
+	void change_protection(const z3::expr &g, ProcId p, const z3::expr &start,
+			       const z3::expr &end);
+	/* The range and the destination are concrete: each legal triple is its own path. */
+	void move_vma(const z3::expr &g, ProcId p, Va old_addr, Va nr, Va new_addr);
+	void move_page_tables(const z3::expr &g, ProcId p, Va old_addr, Va nr, Va new_addr);
+
+	/* --- the page cache and file faults (sym_filemap.cc) --- */
+	/* Creates file number @file (nr_files) of @pages pages in folios of @order. */
+	void filemap_create(const z3::expr &g, const z3::expr &file, const z3::expr &pages,
+			    const z3::expr &order);
+	/* The folio holding page @index of file @file. */
+	z3::expr filemap_get_folio(const z3::expr &file, const z3::expr &index) const;
+	void fault_file(const z3::expr &g, ProcId p, const z3::expr &va, const z3::expr &file,
+			const z3::expr &index, const z3::expr &nr, const z3::expr &priv);
+	void filemap_map_pages(const z3::expr &g, ProcId p, unsigned b, const z3::expr &lo,
+			       const z3::expr &hi);
+	/* PTEs for @nr pages of @fid from @page at @addr.. (a file run, or one new anon page). */
+	void set_pte_range(const z3::expr &g, ProcId p, Va addr, const z3::expr &fid,
+			   const z3::expr &page, const z3::expr &nr, bool write);
+	void handle_read_fault(const z3::expr &g, ProcId p, Va va);
+	void do_read_fault(const z3::expr &g, ProcId p, Va va);
+	void do_cow_fault(const z3::expr &g, ProcId p, Va va);
+	/* The page-cache folio and page the VMA maps at @va. */
+	z3::expr vma_folio(ProcId p, Va va) const;
+	z3::expr vma_page(ProcId p, Va va) const;
+
 	/* --- allocation and refcount (kernel_model.cc) --- */
 	z3::expr folio_alloc(const z3::expr &g, const z3::expr &order);
 	void folio_get(const z3::expr &g, const z3::expr &fid);
@@ -139,6 +198,10 @@ public:
 				     const z3::expr &exclusive);
 	void folio_add_anon_rmap_ptes(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
 				      const z3::expr &nr, const z3::expr &exclusive);
+	void folio_add_file_rmap_ptes(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
+				      const z3::expr &nr);
+	void folio_dup_file_rmap_ptes(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
+				      const z3::expr &nr);
 	void folio_remove_rmap_ptes(const z3::expr &g, const z3::expr &fid, const z3::expr &page,
 				    const z3::expr &nr);
 	void folio_remove_rmap_pmd(const z3::expr &g, const z3::expr &fid);
@@ -228,7 +291,7 @@ public:
 	void gup_put_folio(const z3::expr &g, const z3::expr &fid, const z3::expr &refs, bool pin);
 	void faultin_swap_entry(const z3::expr &g, ProcId p, Va va, const z3::expr &write);
 	void pin_user_pages(const z3::expr &g, ProcId p, const z3::expr &va, const z3::expr &nr,
-			    const z3::expr &write);
+			    const z3::expr &write, const z3::expr &longterm);
 	void get_user_pages(const z3::expr &g, ProcId p, const z3::expr &va, const z3::expr &nr);
 	void unpin_user_pages(const z3::expr &g, const z3::expr &id);
 	void put_user_pages(const z3::expr &g, const z3::expr &id);

@@ -120,9 +120,11 @@ void SymKernel::madvise_free_pte_range(const z3::expr &g, ProcId p, unsigned b,
 		z3::expr fid = pte.folio;
 		z3::expr large = select(fid, [](const SymFolio &f) { return folio_large(f); });
 		z3::expr nr_pages = select(fid, [&](const SymFolio &f) { return folio_nr_pages(f); });
-		z3::expr batch = __folio_pte_batch(p, a, hi);
+		/* madvise_free_single_vma() per VMA: a run ends with the VMA */
+		z3::expr vend = end_in_vma(p, a, hi);
+		z3::expr batch = __folio_pte_batch(p, a, vend);
 		if (mutant(Mutant::madv_free_skips_batch_check)) {
-			z3::expr rest = mk_sub(nr_pages, pte.page), left = mk_sub(hi, va);
+			z3::expr rest = mk_sub(nr_pages, pte.page), left = mk_sub(vend, va);
 			batch = mk_ite(mk_lt(rest, left), rest, left);
 		}
 		z3::expr nr = mk_ite(large, batch, num(1));

@@ -35,9 +35,10 @@ void SymKernel::do_anonymous_page(const z3::expr &g, ProcId p, Va va, unsigned o
 /*
  * handle_write_fault - a write (or, when @unshare holds, a GUP unshare)
  * fault at @va: do_swap_page() on a swap PTE; do_huge_pmd_wp_page() on a
- * read-only PMD, falling back to the PTE level after it split the PMD; a
- * new page if nothing is mapped; do_wp_page() on a read-only PTE. Writable
- * mappings need nothing.
+ * read-only PMD, falling back to the PTE level after it split the PMD; if
+ * nothing is mapped, a new anon page, or in a file VMA do_shared_fault()
+ * (the page-cache page, writable) or do_cow_fault(); do_wp_page() on a
+ * read-only PTE. Writable mappings need nothing.
  */
 void SymKernel::handle_write_fault(const z3::expr &gin, ProcId p, Va va, const z3::expr &unshare)
 {
@@ -54,7 +55,11 @@ void SymKernel::handle_write_fault(const z3::expr &gin, ProcId p, Va va, const z
 	SymPte pte = s.procs[p].ptes[va];
 	z3::expr none = mk_and(pte_level, mk_not(pte.present));
 	z3::expr read_only = mk_and(pte_level, mk_and(pte.present, mk_not(pte.writable)));
-	do_anonymous_page(none, p, va, 0);
+	const SymVmaPage vma = s.procs[p].vmas[va];
+	z3::expr file = mk_ne(vma.file, num(0));
+	do_read_fault(mk_and(mk_and(none, file), vma.shared), p, va);
+	do_cow_fault(mk_and(mk_and(none, file), mk_not(vma.shared)), p, va);
+	do_anonymous_page(mk_and(none, mk_not(file)), p, va, 0);
 	do_wp_page(read_only, p, va, unshare);
 }
 
@@ -89,26 +94,35 @@ z3::expr SymKernel::wp_can_reuse_anon_folio(const z3::expr &g, const z3::expr &f
 }
 
 /*
- * do_wp_page - reuse an AnonExclusive page or one wp_can_reuse_anon_folio()
- * allows (a write makes the PTE writable, an unshare does not); else copy.
+ * do_wp_page - in a shared mapping the PTE becomes writable on a write
+ * (wp_page_shared()); in a private one an anon page that is AnonExclusive or
+ * that wp_can_reuse_anon_folio() allows is reused (a write makes the PTE
+ * writable, an unshare does not); everything else, page-cache pages
+ * included, is copied.
  */
 void SymKernel::do_wp_page(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare)
 {
 	if (g.is_false())
 		return;
 	SymPte pte = s.procs[p].ptes[va];
+	const z3::expr shared = s.procs[p].vmas[va].shared;
+	assign(s.procs[p].ptes[va].writable, mk_and(mk_and(g, shared), mk_not(unshare)), T());
+
+	z3::expr priv = mk_and(g, mk_not(shared));
+	z3::expr anon = mk_and(priv, select(pte.folio, [](const SymFolio &f) { return f.anon; }));
 	z3::expr exclusive = page_exclusive(pte.folio, pte.page);
-	z3::expr reuse = mk_and(g, mk_or(exclusive, wp_can_reuse_anon_folio(
-						    mk_and(g, mk_not(exclusive)), pte.folio)));
+	z3::expr reuse = mk_and(anon, mk_or(exclusive, wp_can_reuse_anon_folio(
+						       mk_and(anon, mk_not(exclusive)), pte.folio)));
 
 	set_page_exclusive(reuse, pte.folio, pte.page, T());
 	assign(s.procs[p].ptes[va].writable, mk_and(reuse, mk_not(unshare)), T());
-	wp_page_copy(mk_and(g, mk_not(reuse)), p, va, unshare);
+	wp_page_copy(mk_and(priv, mk_not(reuse)), p, va, unshare);
 }
 
 /*
- * wp_page_copy - COW: a reference on the old folio, a new exclusive order-0
- * folio mapped at @va, the old page's rmap removed, two references dropped.
+ * wp_page_copy - COW: a reference on the old folio, anon_vma_prepare(), a
+ * new exclusive order-0 folio mapped at @va (a page-cache page's RSS moves
+ * to MM_ANONPAGES), the old page's rmap removed, two references dropped.
  */
 void SymKernel::wp_page_copy(const z3::expr &g, ProcId p, Va va, const z3::expr &unshare)
 {
@@ -118,7 +132,13 @@ void SymKernel::wp_page_copy(const z3::expr &g, ProcId p, Va va, const z3::expr 
 
 	folio_get(g, old.folio);
 	visible(g, "wp_page_copy: folio_get on the old folio");
+	anon_vma_prepare(g, p, va);
 	z3::expr nid = folio_alloc(g, num(0));
+	z3::expr from_file =
+		mk_and(g, select(old.folio, [](const SymFolio &f) { return mk_not(f.anon); }));
+	SymProc &pr = s.procs[p];
+	assign(pr.rss_file, from_file, mk_sub(pr.rss_file, num(1)));
+	assign(pr.rss_anon, from_file, mk_add(pr.rss_anon, num(1)));
 	folio_add_new_anon_rmap(g, nid, false);
 	set_pte(g, p, va, nid, num(0), mk_not(unshare));
 	page_replaced(g, p, va, old.folio, old.page);
@@ -167,6 +187,9 @@ z3::expr SymKernel::__folio_pte_batch(ProcId p, Va va, const z3::expr &end) cons
 /*
  * copy_page_range - fork: each PMD block in VA order, copy_huge_pmd() for a
  * PMD (copy_pte_range() after it split one), copy_pte_range() otherwise.
+ * The kernel walks VMA by VMA, skipping those that need no copy; a PMD
+ * never straddles a VMA, and copy_pte_range() follows the VMAs inside a
+ * block.
  */
 void SymKernel::copy_page_range(const z3::expr &g, ProcId src, ProcId dst)
 {
@@ -181,17 +204,20 @@ void SymKernel::copy_page_range(const z3::expr &g, ProcId src, ProcId dst)
 }
 
 /*
- * copy_pte_range - copy_nonpresent_pte() for each swap PTE of block @b, then
- * copy_present_ptes() for each present PTE.
+ * copy_pte_range - block @b, one kernel copy_pte_range() call per VMA that
+ * vma_needs_copy() (@chunk: the part of the block in one VMA): first
+ * copy_nonpresent_pte() for each swap PTE of the chunk, then
+ * copy_present_ptes() for each present PTE, batches ending with the chunk;
+ * the child's rss is added at the end of each chunk.
  * From each VA the walk reaches (@cursor: the batch before it ended there):
- *  - a large folio, batched: folio_ref_add(nr) and share the batch; if that
- *    fails (-EAGAIN: pinned, some page exclusive), undo and take the VA
- *    alone with a preallocated folio;
+ *  - a page-cache folio: folio_ref_add(nr), folio_dup_file_rmap_ptes();
+ *  - a large anon folio, batched: folio_ref_add(nr) and share the batch; if
+ *    that fails (-EAGAIN: pinned, some page exclusive), undo and take the
+ *    VA alone with a preallocated folio;
  *  - alone (order 0, unbatched, or after the failed batch): folio_get() and
  *    share the page; if that fails without a preallocated folio, allocate
  *    one and retry; with one, copy_present_page() gives the child a copy.
- * Shared PTEs become read-only on both sides; the child's rss is added at
- * the end.
+ * Shared PTEs become read-only on both sides.
  */
 void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsigned b)
 {
@@ -199,32 +225,57 @@ void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsign
 		return;
 	Va start = Va{b} * nb(), end = start + nb();
 	z3::expr cursor = num(static_cast<int64_t>(start));
-	z3::expr rss = num(0);
-
-	/* copy_nonpresent_pte(): both share the slot, neither entry exclusive any more */
-	for (Va a = start; a < end; a++) {
-		const SymSwp from = s.procs[src].swps[a];
-		z3::expr gs = mk_and(g, from.present);
-		if (gs.is_false())
-			continue;
-		swap_duplicate(gs, from.slot);
-		assign(s.procs[src].swps[a].exclusive, gs, F());
-		SymSwp &to = s.procs[dst].swps[a];
-		assign(to.present, gs, T());
-		assign(to.slot, gs, from.slot);
-		assign(to.exclusive, gs, F());
-	}
+	z3::expr rss_anon = num(0), rss_file = num(0);
+	SymProc &child = s.procs[dst];
+	auto add_rss = [&](const z3::expr &when) {
+		assign(child.rss_anon, when, mk_add(child.rss_anon, rss_anon));
+		assign(child.rss_file, when, mk_add(child.rss_file, rss_file));
+	};
 
 	for (Va a = start; a < end; a++) {
+		z3::expr copied = mk_and(g, vma_needs_copy(src, a));
+		z3::expr vend = end_in_vma(src, a, num(static_cast<int64_t>(end)));
+		/* a VMA starts inside the block: the previous call's rss, then this chunk's swap PTEs */
+		z3::expr chunk = a == start ? copied : mk_and(copied, mk_not(vma_linked(src, a - 1)));
+		if (a != start) {
+			z3::expr ended = mk_and(g, mk_not(vma_linked(src, a - 1)));
+			add_rss(ended);
+			rss_anon = mk_ite(ended, num(0), rss_anon);
+			rss_file = mk_ite(ended, num(0), rss_file);
+		}
+		/* copy_nonpresent_pte(): both share the slot, neither entry exclusive any more */
+		for (Va x = a; x < end; x++) {
+			const SymSwp from = s.procs[src].swps[x];
+			z3::expr gs = mk_and(mk_and(chunk, from.present),
+					     mk_lt(num(static_cast<int64_t>(x)), vend));
+			if (gs.is_false())
+				continue;
+			swap_duplicate(gs, from.slot);
+			assign(s.procs[src].swps[x].exclusive, gs, F());
+			SymSwp &to = s.procs[dst].swps[x];
+			assign(to.present, gs, T());
+			assign(to.slot, gs, from.slot);
+			assign(to.exclusive, gs, F());
+		}
+
 		SymPte pte = s.procs[src].ptes[a];
-		z3::expr reached = mk_and(mk_and(g, pte.present), mk_le(cursor, num(static_cast<int64_t>(a))));
+		z3::expr reached = mk_and(mk_and(copied, pte.present),
+					  mk_le(cursor, num(static_cast<int64_t>(a))));
 		if (reached.is_false())
 			continue;
 		z3::expr fid = pte.folio, page = pte.page;
+		z3::expr anon = select(fid, [](const SymFolio &f) { return f.anon; });
 		z3::expr large = select(fid, [](const SymFolio &f) { return folio_large(f); });
-		z3::expr batched = unbatched() ? F() : mk_and(reached, large);
-		z3::expr nr = folio_pte_batch(src, a, num(static_cast<int64_t>(end)));
+		z3::expr nr = folio_pte_batch(src, a, vend);
 
+		/* a page-cache folio: no exclusive pages, nothing can fail */
+		z3::expr file = mk_and(reached, mk_not(anon));
+		folio_ref_add(file, fid, nr);
+		folio_dup_file_rmap_ptes(file, fid, page, nr);
+		visible(file, "copy_present_ptes: folio_dup_file_rmap_ptes");
+
+		z3::expr in_anon = mk_and(reached, anon);
+		z3::expr batched = unbatched() ? F() : mk_and(in_anon, large);
 		folio_ref_add(batched, fid, nr);
 		visible(batched, "copy_present_ptes: folio_ref_add");
 		z3::expr batch_fail = folio_try_dup_anon_rmap_ptes(batched, fid, page, nr, src);
@@ -232,7 +283,7 @@ void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsign
 		z3::expr batch_ok = mk_and(batched, mk_not(batch_fail));
 
 		/* alone: first attempt (no preallocated folio unless the batch failed) */
-		z3::expr alone = mk_and(reached, mk_not(batched));
+		z3::expr alone = mk_and(in_anon, mk_not(batched));
 		z3::expr single = mk_or(alone, batch_fail);
 		folio_get(single, fid);
 		visible(single, "copy_present_ptes: folio_get");
@@ -245,18 +296,19 @@ void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsign
 		z3::expr fail2 = folio_try_dup_anon_rmap_ptes(retry, fid, page, num(1), src);
 		folio_put(fail2, fid);
 
-		/* copy_present_page(): the child gets its own page */
+		/* copy_present_page(): the child gets its own page, writable as the VMA is */
 		z3::expr copy = mk_or(mk_and(batch_fail, fail1), fail2);
 		z3::expr nid = folio_alloc(copy, num(0));
 		folio_add_new_anon_rmap(copy, nid, false);
-		set_pte(copy, dst, a, nid, num(0), T());
-		rss = mk_add(rss, count_if(copy));
+		set_pte(copy, dst, a, nid, num(0), s.procs[src].vmas[a].write);
+		rss_anon = mk_add(rss_anon, count_if(copy));
 		visible(copy, "copy_present_page: child copy mapped");
 
 		/* __copy_present_ptes(): wrprotect both sides */
-		z3::expr shared = mk_or(batch_ok, mk_or(mk_and(single, mk_not(fail1)),
-							mk_and(retry, mk_not(fail2))));
-		z3::expr shared_nr = mk_ite(batch_ok, nr, num(1));
+		z3::expr shared_anon = mk_or(batch_ok, mk_or(mk_and(single, mk_not(fail1)),
+							     mk_and(retry, mk_not(fail2))));
+		z3::expr shared = mk_or(file, shared_anon);
+		z3::expr shared_nr = mk_ite(mk_or(file, batch_ok), nr, num(1));
 		for (Va x = a; x < end; x++) {
 			z3::expr in = mk_and(shared, mk_lt(num(static_cast<int64_t>(x - a)), shared_nr));
 			if (in.is_false())
@@ -265,12 +317,13 @@ void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsign
 			assign(s.procs[src].ptes[x].writable, in, F());
 			set_pte(in, dst, x, from.folio, from.page, F(), from.clean);
 		}
-		rss = mk_add(rss, mk_ite(shared, shared_nr, num(0)));
+		rss_anon = mk_add(rss_anon, mk_ite(shared_anon, shared_nr, num(0)));
+		rss_file = mk_add(rss_file, mk_ite(file, shared_nr, num(0)));
 		visible(shared, "copy_present_ptes: PTEs copied");
 
 		cursor = mk_ite(reached, mk_add(num(static_cast<int64_t>(a)), shared_nr), cursor);
 	}
-	assign(s.procs[dst].rss_anon, g, mk_add(s.procs[dst].rss_anon, rss));
+	add_rss(g);
 }
 
 /*
@@ -311,7 +364,9 @@ void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &star
  * zap_pte_range - in VA order, zap_nonpresent_pte() for every swap PTE and
  * zap_present_ptes() for every present PTE of block @b in [@lo, @hi), one
  * batch at a time (a zapped batch is no longer present, so the walk's next
- * VA is the next present one); rss after the loop.
+ * VA is the next present one). The kernel calls it once per VMA the range
+ * meets in the block: batches end with the VMA, and the rss is subtracted
+ * at the end of each call.
  */
 void SymKernel::zap_pte_range(const z3::expr &g, ProcId p, unsigned b, const z3::expr &lo,
 			      const z3::expr &hi, SymMmuGather &tlb)
@@ -319,20 +374,33 @@ void SymKernel::zap_pte_range(const z3::expr &g, ProcId p, unsigned b, const z3:
 	if (g.is_false())
 		return;
 	Va start = Va{b} * nb(), end = start + nb();
-	z3::expr rss = num(0);
+	z3::expr rss_anon = num(0), rss_file = num(0);
+	SymProc &pr = s.procs[p];
+	auto sub_rss = [&](const z3::expr &when) {
+		assign(pr.rss_anon, when, mk_sub(pr.rss_anon, rss_anon));
+		assign(pr.rss_file, when, mk_sub(pr.rss_file, rss_file));
+	};
 
 	for (Va a = start; a < end; a++) {
 		z3::expr va = num(static_cast<int64_t>(a));
 		z3::expr in = mk_and(g, mk_and(mk_le(lo, va), mk_lt(va, hi)));
-		zap_nonpresent_pte(mk_and(in, s.procs[p].swps[a].present), p, a);
-		z3::expr reached = mk_and(in, s.procs[p].ptes[a].present);
+		if (a != start) {
+			z3::expr next_vma = mk_and(mk_and(in, mk_lt(lo, va)), mk_not(vma_linked(p, a - 1)));
+			sub_rss(next_vma);
+			rss_anon = mk_ite(next_vma, num(0), rss_anon);
+			rss_file = mk_ite(next_vma, num(0), rss_file);
+		}
+		zap_nonpresent_pte(mk_and(in, pr.swps[a].present), p, a);
+		z3::expr reached = mk_and(in, pr.ptes[a].present);
 		if (reached.is_false())
 			continue;
-		z3::expr nr = folio_pte_batch(p, a, hi);
+		z3::expr nr = folio_pte_batch(p, a, end_in_vma(p, a, hi));
+		z3::expr anon = select(pr.ptes[a].folio, [](const SymFolio &f) { return f.anon; });
+		rss_anon = mk_add(rss_anon, mk_ite(mk_and(reached, anon), nr, num(0)));
+		rss_file = mk_add(rss_file, mk_ite(mk_and(reached, mk_not(anon)), nr, num(0)));
 		zap_present_ptes(reached, p, a, nr, tlb);
-		rss = mk_add(rss, mk_ite(reached, nr, num(0)));
 	}
-	assign(s.procs[p].rss_anon, g, mk_sub(s.procs[p].rss_anon, rss));
+	sub_rss(g);
 }
 
 /*

@@ -62,37 +62,85 @@ void SymKernel::folio_add_new_anon_rmap(const z3::expr &g, const z3::expr &fid, 
 }
 
 /*
- * folio_add_anon_rmap_ptes - __folio_add_rmap(RMAP_LEVEL_PTE): each page's
- * _mapcount, the newly mapped pages into _nr_pages_mapped, @nr into
- * _large_mapcount; RMAP_EXCLUSIVE sets PageAnonExclusive on every page.
+ * __folio_add_rmap_ptes - __folio_add_rmap(RMAP_LEVEL_PTE) on the folio in
+ * slot @i: each page's _mapcount, the newly mapped pages into
+ * _nr_pages_mapped, @nr into _large_mapcount.
+ */
+static void add_rmap_ptes(SymKernel &k, const z3::expr &gi, unsigned i, const z3::expr &page,
+			  const z3::expr &nr)
+{
+	SymFolio &f = k.s.folios[i];
+	z3::expr large = folio_large(f);
+	z3::expr small = mk_and(gi, mk_not(large));
+	z3::expr gl = mk_and(gi, large);
+
+	assign(f.pages[0].mapcount, small, mk_add(f.pages[0].mapcount, k.num(1)));
+
+	std::vector<z3::expr> first;
+	for (unsigned j = 0; j < k.nb(); j++) {
+		z3::expr gj = mk_and(gl, k.in_pages(j, page, nr));
+		first.push_back(mk_and(gj, mk_eq(f.pages[j].mapcount, k.num(0))));
+		assign(f.pages[j].mapcount, gj, mk_add(f.pages[j].mapcount, k.num(1)));
+	}
+	std::vector<z3::expr> counted;
+	for (const z3::expr &e : first)
+		counted.push_back(count_if(e));
+	assign(f.nr_pages_mapped, gl, mk_add(f.nr_pages_mapped, sum_of(k.c, counted)));
+	assign(f.large_mapcount, gl, mk_add(f.large_mapcount, nr));
+}
+
+/*
+ * folio_add_anon_rmap_ptes - __folio_add_anon_rmap() with RMAP_LEVEL_PTE:
+ * __folio_add_rmap(), and RMAP_EXCLUSIVE sets PageAnonExclusive on every
+ * page.
  */
 void SymKernel::folio_add_anon_rmap_ptes(const z3::expr &g, const z3::expr &fid,
 					 const z3::expr &page, const z3::expr &nr,
 					 const z3::expr &exclusive)
 {
 	for_folio(g, fid, [&](unsigned i, const z3::expr &gi) {
+		add_rmap_ptes(*this, gi, i, page, nr);
+		for (unsigned j = 0; j < nb(); j++)
+			assign(s.folios[i].pages[j].exclusive,
+			       mk_and(mk_and(gi, exclusive), in_pages(j, page, nr)), T());
+	});
+}
+
+/*
+ * folio_add_file_rmap_ptes - __folio_add_file_rmap() with RMAP_LEVEL_PTE:
+ * the same counters for a page-cache folio, once for the whole run
+ * set_pte_range() maps (seed 004).
+ *
+ * Mutant file_rmap_once_per_batch: the run counts as one mapping of its
+ * first page.
+ */
+void SymKernel::folio_add_file_rmap_ptes(const z3::expr &g, const z3::expr &fid,
+					 const z3::expr &page, const z3::expr &nr)
+{
+	const z3::expr counted = mutant(Mutant::file_rmap_once_per_batch) ? num(1) : nr;
+	for_folio(g, fid, [&](unsigned i, const z3::expr &gi) {
+		add_rmap_ptes(*this, gi, i, page, counted);
+	});
+}
+
+/*
+ * folio_dup_file_rmap_ptes - __folio_dup_file_rmap() (fork): the pages are
+ * mapped already, so only the per-page and the large mapcount grow.
+ */
+void SymKernel::folio_dup_file_rmap_ptes(const z3::expr &g, const z3::expr &fid,
+					 const z3::expr &page, const z3::expr &nr)
+{
+	for_folio(g, fid, [&](unsigned i, const z3::expr &gi) {
 		SymFolio &f = s.folios[i];
 		z3::expr large = folio_large(f);
 		z3::expr small = mk_and(gi, mk_not(large));
 		z3::expr gl = mk_and(gi, large);
-
 		assign(f.pages[0].mapcount, small, mk_add(f.pages[0].mapcount, num(1)));
-
-		std::vector<z3::expr> first;
 		for (unsigned j = 0; j < nb(); j++) {
 			z3::expr gj = mk_and(gl, in_pages(j, page, nr));
-			first.push_back(mk_and(gj, mk_eq(f.pages[j].mapcount, num(0))));
 			assign(f.pages[j].mapcount, gj, mk_add(f.pages[j].mapcount, num(1)));
 		}
-		std::vector<z3::expr> counted;
-		for (const z3::expr &e : first)
-			counted.push_back(count_if(e));
-		assign(f.nr_pages_mapped, gl, mk_add(f.nr_pages_mapped, sum_of(c, counted)));
 		assign(f.large_mapcount, gl, mk_add(f.large_mapcount, nr));
-
-		for (unsigned j = 0; j < nb(); j++)
-			assign(f.pages[j].exclusive, mk_and(mk_and(gi, exclusive), in_pages(j, page, nr)),
-			       T());
 	});
 }
 
@@ -134,7 +182,8 @@ void SymKernel::folio_remove_rmap_ptes(const z3::expr &g, const z3::expr &fid,
 		z3::expr partially = mk_and(mk_and(some, mk_eq(f.entire_mapcount, num(0))),
 					    mk_ne(mapped, num(0)));
 		if (!mutant(Mutant::partial_unmap_no_queue))
-			deferred_split_folio(mk_and(mk_and(gl, partially), mk_not(f.partially_mapped)),
+			deferred_split_folio(mk_and(mk_and(mk_and(gl, partially), f.anon),
+						    mk_not(f.partially_mapped)),
 					     i, true);
 	});
 }
@@ -158,7 +207,8 @@ void SymKernel::folio_remove_rmap_pmd(const z3::expr &g, const z3::expr &fid)
 		nr = mk_ite(mk_lt(nr, num(0)), num(0), nr);
 		z3::expr partially = mk_and(last_entire, mk_and(mk_lt(num(0), nr), mk_lt(nr, nr_pages)));
 		if (!mutant(Mutant::partial_unmap_no_queue))
-			deferred_split_folio(mk_and(mk_and(gi, partially), mk_not(f.partially_mapped)),
+			deferred_split_folio(mk_and(mk_and(mk_and(gi, partially), f.anon),
+						    mk_not(f.partially_mapped)),
 					     i, true);
 	});
 }

@@ -185,7 +185,7 @@ void SymKernel::zap_nonpresent_pte(const z3::expr &guard, ProcId p, Va va)
  * read into it; the slot loses this PTE's count; a write fault on a folio
  * held only by us and the swap cache drops it from the cache when no other
  * swap PTE needs it; exclusive if the swap PTE was or ours is the only
- * reference (then writable: every VMA of the encoding is); a new folio gets
+ * reference (then writable in a writable VMA); a new folio gets
  * folio_add_new_anon_rmap(), a cached anon one folio_add_anon_rmap_ptes();
  * a write fault left read-only goes on to do_wp_page().
  */
@@ -209,7 +209,7 @@ void SymKernel::do_swap_page(const z3::expr &guard, ProcId p, Va va, const z3::e
 
 	refcount = select(fid, [](const SymFolio &f) { return f.refcount; });
 	z3::expr exclusive = mk_or(entry.exclusive, mk_eq(refcount, num(1)));
-	z3::expr writable = exclusive;
+	z3::expr writable = mk_and(exclusive, s.procs[p].vmas[va].write);
 	SymProc &pr = s.procs[p];
 	assign(pr.rss_anon, g, mk_add(pr.rss_anon, num(1)));
 	assign(pr.swps[va].present, g, F());

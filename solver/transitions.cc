@@ -8,6 +8,7 @@
 #include "solver/sym_kernel.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 namespace fc::solver {
@@ -22,8 +23,9 @@ struct KindName {
 
 /*
  * The encoded statements. The anon ones are the default alphabet; the
- * issue-6 ones (MADV_FREE, reclaim, swap) are opt-in, as in the explorer,
- * so that the default queries and their figures stay as they were.
+ * issue-6 ones (MADV_FREE, reclaim, swap, files, mprotect, mremap) are
+ * opt-in, as in the explorer, so that the default queries and their figures
+ * stay as they were.
  */
 const std::vector<KindName> &kind_names()
 {
@@ -36,7 +38,9 @@ const std::vector<KindName> &kind_names()
 		{OpKind::split, "split", true},      {OpKind::shrink, "shrink", true},
 		{OpKind::exit, "exit", true},        {OpKind::madv_free, "madv_free", false},
 		{OpKind::reclaim, "reclaim", false}, {OpKind::swapout, "swapout", false},
-		{OpKind::swapin, "swapin", false},
+		{OpKind::swapin, "swapin", false},   {OpKind::file_create, "file", false},
+		{OpKind::fault_file, "fault_file", false}, {OpKind::mprotect, "mprotect", false},
+		{OpKind::mremap, "mremap", false},
 	};
 	return names;
 }
@@ -63,42 +67,61 @@ z3::expr va_mapped(const SymState &s, const SolverScope &sc, ProcId p, Va va)
 bool op_uses_proc(OpKind k)
 {
 	return k != OpKind::unpin && k != OpKind::put && k != OpKind::split &&
-	       k != OpKind::shrink && k != OpKind::reclaim && k != OpKind::swapout;
+	       k != OpKind::shrink && k != OpKind::reclaim && k != OpKind::swapout &&
+	       k != OpKind::file_create;
 }
 
 /*
  * op_domain - the fields of a statement of kind @k: the ones it uses within
  * the scope, the others at their defaults (so a model names one statement).
+ * `longterm` is a field of pin (it changes what GUP does to a page-cache
+ * page only, so concrete_ops() lists it only where files can be mapped).
  */
 z3::expr op_domain(OpKind k, const SymOp &op, const SolverScope &sc)
 {
 	z3::context &c = op.kind.ctx();
 	bool uses_va = k == OpKind::fault_anon || k == OpKind::read || k == OpKind::write ||
 		       k == OpKind::munmap || k == OpKind::pin || k == OpKind::get ||
-		       k == OpKind::split_pmd || k == OpKind::madv_free || k == OpKind::swapin;
-	z3::expr d = op_uses_proc(k) ? in_range(op.proc, 0, sc.procs - 1)
-				      : mk_eq(op.proc, c.int_val(0));
-	d = mk_and(d, uses_va ? in_range(op.va, 0, sc.space - 1) : mk_eq(op.va, c.int_val(0)));
-	if (k == OpKind::munmap || k == OpKind::madv_free)
+		       k == OpKind::split_pmd || k == OpKind::madv_free || k == OpKind::swapin ||
+		       k == OpKind::fault_file || k == OpKind::mprotect || k == OpKind::mremap;
+	bool ranged = k == OpKind::munmap || k == OpKind::madv_free || k == OpKind::mprotect ||
+		      k == OpKind::mremap || k == OpKind::fault_file || k == OpKind::file_create;
+	auto zero = [&](const z3::expr &x) { return mk_eq(x, c.int_val(0)); };
+	z3::expr d = op_uses_proc(k) ? in_range(op.proc, 0, sc.procs - 1) : zero(op.proc);
+	d = mk_and(d, uses_va ? in_range(op.va, 0, sc.space - 1) : zero(op.va));
+	if (ranged)
 		d = mk_and(d, in_range(op.pages, 1, sc.space));
 	else if (k == OpKind::pin || k == OpKind::get)
 		d = mk_and(d, in_range(op.pages, 1, sc.handle_pages));
 	else
 		d = mk_and(d, mk_eq(op.pages, c.int_val(1)));
-	d = mk_and(d, k == OpKind::fault_anon ? in_range(op.order, 0, sc.pmd_order)
-					       : mk_eq(op.order, c.int_val(0)));
+	if (k == OpKind::fault_anon)
+		d = mk_and(d, in_range(op.order, 0, sc.pmd_order));
+	else if (k == OpKind::file_create)
+		d = mk_and(d, in_range(op.order, 0, sc.pte_max_order));
+	else
+		d = mk_and(d, zero(op.order));
 	if (k != OpKind::fault_anon)
 		d = mk_and(d, mk_not(op.pmd));
 	if (k != OpKind::pin)
 		d = mk_and(d, mk_not(op.write));
+	if (k != OpKind::pin)
+		d = mk_and(d, mk_not(op.longterm));
 	if (k == OpKind::unpin)
 		d = mk_and(d, in_range(op.handle, 1, sc.pins));
 	else if (k == OpKind::put)
 		d = mk_and(d, in_range(op.handle, 1, sc.refs));
 	else
-		d = mk_and(d, mk_eq(op.handle, c.int_val(0)));
+		d = mk_and(d, zero(op.handle));
 	d = mk_and(d, k == OpKind::split || k == OpKind::swapout ? in_range(op.folio, 1, sc.folios)
-								  : mk_eq(op.folio, c.int_val(0)));
+								  : zero(op.folio));
+	d = mk_and(d, k == OpKind::fault_file ? in_range(op.file, 0, sc.files - 1) : zero(op.file));
+	d = mk_and(d, k == OpKind::fault_file ? in_range(op.index, 0, sc.space - 1) : zero(op.index));
+	if (k != OpKind::fault_file)
+		d = mk_and(d, mk_not(op.priv));
+	if (k != OpKind::mprotect)
+		d = mk_and(d, mk_not(op.ro));
+	d = mk_and(d, k == OpKind::mremap ? in_range(op.va2, 0, sc.space - 1) : zero(op.va2));
 	return d;
 }
 
@@ -164,6 +187,70 @@ z3::expr legal_gup(const SymState &s, const SymOp &op, const SolverScope &sc)
 	return r;
 }
 
+/* Every page of [op.va, op.va + op.pages) of the statement's process satisfies @ok. */
+z3::expr every_page(const SymOp &op, const SolverScope &sc, const z3::expr &va,
+		    const std::function<z3::expr(ProcId, Va)> &ok)
+{
+	z3::context &c = op.kind.ctx();
+	z3::expr r = c.bool_val(true);
+	for (ProcId p = 0; p < sc.procs; p++)
+		for (Va a = 0; a < sc.space; a++) {
+			z3::expr x = c.int_val(static_cast<int64_t>(a));
+			z3::expr in = mk_and(proc_is(op, p),
+					     mk_and(mk_le(va, x), mk_lt(x, mk_add(va, op.pages))));
+			r = mk_and(r, mk_implies(in, ok(p, a)));
+		}
+	return r;
+}
+
+/* check_writable_vma(): no page of the range in a read-only VMA. */
+z3::expr legal_write(const SymState &s, const SymOp &op, const SolverScope &sc)
+{
+	return every_page(op, sc, op.va, [&](ProcId p, Va a) { return s.procs[p].vmas[a].write; });
+}
+
+/* check_file(): a whole number of folios (the name is new by construction). */
+z3::expr legal_file(const SymOp &op, const SolverScope &sc)
+{
+	z3::context &c = op.kind.ctx();
+	z3::expr r = c.bool_val(false);
+	for (unsigned k = 0; k <= sc.pte_max_order; k++)
+		for (unsigned n = 1u << k; n <= sc.space; n += 1u << k)
+			r = mk_or(r, mk_and(mk_eq(op.order, c.int_val(k)), mk_eq(op.pages, c.int_val(n))));
+	return r;
+}
+
+/* check_fault_file(): a created file, the pages inside it, the range unmapped. */
+z3::expr legal_fault_file(const SymState &s, const SymOp &op, const SolverScope &sc)
+{
+	z3::context &c = s.ctx();
+	z3::expr size = c.int_val(0);
+	for (unsigned f = 0; f < sc.files; f++)
+		size = mk_ite(mk_eq(op.file, c.int_val(f)), s.files[f].size, size);
+	z3::expr r = mk_and(live_proc(s, op, sc), mk_le(mk_add(op.va, op.pages), c.int_val(sc.space)));
+	r = mk_and(r, mk_and(mk_lt(op.file, s.nr_files), mk_le(mk_add(op.index, op.pages), size)));
+	return mk_and(r, every_page(op, sc, op.va, [&](ProcId p, Va a) {
+			      return mk_not(va_mapped(s, sc, p, a));
+		      }));
+}
+
+/*
+ * check_mremap(): both ranges inside the space and apart, nothing mapped at
+ * the destination.
+ */
+z3::expr legal_mremap(const SymState &s, const SymOp &op, const SolverScope &sc)
+{
+	z3::context &c = s.ctx();
+	z3::expr space = c.int_val(sc.space);
+	z3::expr r = mk_and(live_proc(s, op, sc), mk_le(mk_add(op.va, op.pages), space));
+	r = mk_and(r, mk_le(mk_add(op.va2, op.pages), space));
+	r = mk_and(r, mk_not(mk_and(mk_lt(op.va, mk_add(op.va2, op.pages)),
+				    mk_lt(op.va2, mk_add(op.va, op.pages)))));
+	return mk_and(r, every_page(op, sc, op.va2, [&](ProcId p, Va a) {
+			      return mk_not(va_mapped(s, sc, p, a));
+		      }));
+}
+
 /* check_handle(): a live handle. */
 z3::expr legal_handle(const std::vector<SymHandle> &slots, const z3::expr &count, const z3::expr &id)
 {
@@ -183,15 +270,30 @@ z3::expr legality(OpKind k, const SymState &s, const SymOp &op, const SolverScop
 	case OpKind::fault_anon:
 		return legal_fault(s, op, sc);
 	case OpKind::read:
-	case OpKind::write:
 	case OpKind::fork:
 	case OpKind::exit:
 		return live_proc(s, op, sc);
+	case OpKind::write:
+		return mk_and(live_proc(s, op, sc), legal_write(s, op, sc));
 	case OpKind::munmap:
-	case OpKind::madv_free:
-		/* check_proc_range(); MADV_FREE's file check: every VMA here is anonymous */
+	case OpKind::mprotect:
+		/* check_proc_range() */
 		return mk_and(live_proc(s, op, sc), mk_le(mk_add(op.va, op.pages), c.int_val(sc.space)));
+	case OpKind::madv_free:
+		/* check_madv_free(): anonymous VMAs only */
+		return mk_and(mk_and(live_proc(s, op, sc),
+				     mk_le(mk_add(op.va, op.pages), c.int_val(sc.space))),
+			      every_page(op, sc, op.va, [&](ProcId p, Va a) {
+				      return mk_eq(s.procs[p].vmas[a].file, c.int_val(0));
+			      }));
+	case OpKind::mremap:
+		return legal_mremap(s, op, sc);
+	case OpKind::file_create:
+		return legal_file(op, sc);
+	case OpKind::fault_file:
+		return legal_fault_file(s, op, sc);
 	case OpKind::pin:
+		return mk_and(legal_gup(s, op, sc), mk_implies(op.write, legal_write(s, op, sc)));
 	case OpKind::get:
 		return legal_gup(s, op, sc);
 	case OpKind::unpin:
@@ -304,6 +406,10 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 		}
 		each_proc_va(guards, [&](ProcId p, size_t i, SymKernel &sub) {
 			const FaultPath &f = paths[i];
+			/* The new anonymous VMA of the fault (KernelModel::apply()). */
+			const Va nr = Va{1} << f.order;
+			sub.mmap_region(T, p, c.int_val(f.va), c.int_val(f.va + nr), T,
+					c.bool_val(false), c.int_val(0), c.int_val(f.va));
 			if (f.pmd)
 				sub.do_huge_pmd_anonymous_page(T, p, f.va / sc.pmd_pages());
 			else
@@ -313,21 +419,61 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 	}
 	case OpKind::read: {
 		/*
-		 * handle_read_fault(): do_swap_page() on a swap PTE; otherwise no
-		 * accounting (an unmapped VA maps the shared zeropage). Without a
-		 * possible swap entry (no swapout in the alphabet) there is
-		 * nothing to run, and no per-VA path to copy the state for.
+		 * handle_read_fault(): do_swap_page() on a swap PTE, do_read_fault()
+		 * on an unmapped page of a file VMA; otherwise no accounting (an
+		 * unmapped anonymous VA maps the shared zeropage). Without a
+		 * possible swap entry or file VMA (neither swapout nor file
+		 * faults in the alphabet) there is nothing to run, and no per-VA
+		 * path to copy the state for.
 		 */
-		bool may_swap = false;
-		for (const SymProc &pr : pre.procs)
+		bool may_fault = false;
+		for (const SymProc &pr : pre.procs) {
 			for (const SymSwp &e : pr.swps)
-				may_swap |= !e.present.is_false();
-		if (!may_swap)
+				may_fault |= !e.present.is_false();
+			for (const SymVmaPage &v : pr.vmas)
+				may_fault |= !mk_eq(v.file, c.int_val(0)).is_true();
+		}
+		if (!may_fault)
 			break;
 		const std::vector<std::pair<z3::expr, Va>> vas = every_va();
 		each_proc_va(vas, [&](ProcId p, size_t i, SymKernel &sub) {
-			Va va = vas[i].second;
-			sub.do_swap_page(sub.s.procs[p].swps[va].present, p, va, c.bool_val(false));
+			sub.handle_read_fault(T, p, vas[i].second);
+		});
+		break;
+	}
+	case OpKind::file_create:
+		k.filemap_create(T, pre.nr_files, op.pages, op.order);
+		break;
+	case OpKind::fault_file:
+		each_proc([&](ProcId p, SymKernel &sub) {
+			sub.fault_file(T, p, op.va, op.file, op.index, op.pages, op.priv);
+		});
+		break;
+	case OpKind::mprotect:
+		each_proc([&](ProcId p, SymKernel &sub) {
+			sub.mprotect_fixup(T, p, op.va, mk_add(op.va, op.pages), op.ro);
+		});
+		break;
+	case OpKind::mremap: {
+		/* One path per (range, destination) that check_mremap() can accept. */
+		struct Move {
+			Va from, nr, to;
+		};
+		std::vector<Move> moves;
+		std::vector<std::pair<z3::expr, Va>> guards;
+		for (Va nr = 1; nr <= sc.space; nr++)
+			for (Va from = 0; from + nr <= sc.space; from++)
+				for (Va to = 0; to + nr <= sc.space; to++) {
+					if (from < to + nr && to < from + nr)
+						continue;
+					moves.push_back({from, nr, to});
+					z3::expr gm = mk_and(mk_eq(op.pages, c.int_val(nr)),
+							     mk_and(mk_eq(op.va, c.int_val(from)),
+								    mk_eq(op.va2, c.int_val(to))));
+					guards.emplace_back(gm, from);
+				}
+		each_proc_va(guards, [&](ProcId p, size_t i, SymKernel &sub) {
+			sub.move_vma(T, p, moves[i].from, moves[i].nr, moves[i].to);
 		});
 		break;
 	}
@@ -372,6 +518,8 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 			child.exited = c.bool_val(false);
 			child.has_pinned = c.bool_val(false);
 			child.rss_anon = c.int_val(0);
+			child.rss_file = c.int_val(0);
+			sub.dup_vmas(T, p, q);
 			for (Va a = 0; a < sc.space; a++)
 				sub.clear_pte(T, q, a);
 			for (unsigned b = 0; b < sc.blocks(); b++)
@@ -387,7 +535,7 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 		break;
 	case OpKind::pin:
 		each_proc([&](ProcId p, SymKernel &sub) {
-			sub.pin_user_pages(T, p, op.va, op.pages, op.write);
+			sub.pin_user_pages(T, p, op.va, op.pages, op.write, op.longterm);
 		});
 		break;
 	case OpKind::get:
@@ -445,6 +593,11 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 }
 
 } // namespace
+
+std::string solver_file_name(uint32_t n)
+{
+	return "file" + std::to_string(n);
+}
 
 const std::vector<OpKind> &encoded_ops()
 {
@@ -536,10 +689,16 @@ SymOp fresh_op(z3::context &c, const std::string &prefix)
 	op.write = c.bool_const((prefix + ".write").c_str());
 	op.handle = c.int_const((prefix + ".handle").c_str());
 	op.folio = c.int_const((prefix + ".folio").c_str());
+	op.file = c.int_const((prefix + ".file").c_str());
+	op.index = c.int_const((prefix + ".index").c_str());
+	op.priv = c.bool_const((prefix + ".priv").c_str());
+	op.ro = c.bool_const((prefix + ".ro").c_str());
+	op.va2 = c.int_const((prefix + ".va2").c_str());
+	op.longterm = c.bool_const((prefix + ".longterm").c_str());
 	return op;
 }
 
-std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc)
+std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc, bool file_pages)
 {
 	std::vector<Op> out;
 	Op base;
@@ -585,14 +744,62 @@ std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc)
 		case OpKind::get:
 			for (Va va = 0; va < sc.space; va++)
 				for (Va n = 1; n <= sc.handle_pages; n++)
-					for (bool w : {false, true}) {
-						if (w && k != OpKind::pin)
+					for (bool w : {false, true})
+						for (bool lt : {false, true}) {
+							if ((w || lt) && k != OpKind::pin)
+								continue;
+							if (lt && !file_pages)
+								continue;
+							o.va = va;
+							o.pages = n;
+							o.write = w;
+							o.longterm = lt;
+							out.push_back(o);
+						}
+			break;
+		case OpKind::mprotect:
+			for (Va va = 0; va < sc.space; va++)
+				for (Va n = 1; va + n <= sc.space; n++)
+					for (bool ro : {true, false}) {
+						o.va = va;
+						o.pages = n;
+						o.ro = ro;
+						out.push_back(o);
+					}
+			break;
+		case OpKind::mremap:
+			for (Va n = 1; n <= sc.space; n++)
+				for (Va va = 0; va + n <= sc.space; va++)
+					for (Va to = 0; to + n <= sc.space; to++) {
+						if (va < to + n && to < va + n)
 							continue;
 						o.va = va;
 						o.pages = n;
-						o.write = w;
+						o.va2 = to;
 						out.push_back(o);
 					}
+			break;
+		case OpKind::file_create:
+			for (unsigned order = 0; order <= sc.pte_max_order; order++)
+				for (Va n = 1u << order; n <= sc.space; n += 1u << order) {
+					o.pages = n;
+					o.order = order;
+					out.push_back(o);
+				}
+			break;
+		case OpKind::fault_file:
+			for (unsigned f = 0; f < sc.files; f++)
+				for (Va va = 0; va < sc.space; va++)
+					for (Va n = 1; va + n <= sc.space; n++)
+						for (Va index = 0; index + n <= sc.space; index++)
+							for (bool priv : {false, true}) {
+								o.file = solver_file_name(f);
+								o.va = va;
+								o.pages = n;
+								o.index = index;
+								o.is_private = priv;
+								out.push_back(o);
+							}
 			break;
 		case OpKind::unpin:
 		case OpKind::put:
@@ -628,6 +835,16 @@ SymOp concrete_op(z3::context &c, const Op &o)
 	op.write = c.bool_val(o.write);
 	op.handle = c.int_val(o.handle);
 	op.folio = c.int_val(o.folio);
+	/* `file NAME` is always the next file; fault file= names one by number */
+	uint32_t file = 0;
+	if (o.kind == OpKind::fault_file && o.file.rfind("file", 0) == 0)
+		file = static_cast<uint32_t>(std::strtoul(o.file.c_str() + 4, nullptr, 10));
+	op.file = c.int_val(file);
+	op.index = c.int_val(static_cast<int64_t>(o.index));
+	op.priv = c.bool_val(o.is_private);
+	op.ro = c.bool_val(o.ro);
+	op.va2 = c.int_val(static_cast<int64_t>(o.va2));
+	op.longterm = c.bool_val(o.longterm);
 	return op;
 }
 
@@ -643,8 +860,17 @@ Op decode_op(const Evaluator &ev, const SymOp &op, const SymState &pre, const So
 	o.write = eval_bool(ev, op.write);
 	o.handle = static_cast<HandleId>(eval_int(ev, op.handle));
 	o.folio = static_cast<FolioId>(eval_int(ev, op.folio));
+	o.index = static_cast<uint64_t>(eval_int(ev, op.index));
+	o.is_private = eval_bool(ev, op.priv);
+	o.ro = eval_bool(ev, op.ro);
+	o.va2 = static_cast<Va>(eval_int(ev, op.va2));
+	o.longterm = eval_bool(ev, op.longterm);
 	if (o.kind == OpKind::fork)
 		o.proc2 = static_cast<ProcId>(eval_int(ev, pre.nr_procs));
+	if (o.kind == OpKind::file_create)
+		o.file = solver_file_name(static_cast<uint32_t>(eval_int(ev, pre.nr_files)));
+	if (o.kind == OpKind::fault_file)
+		o.file = solver_file_name(static_cast<uint32_t>(eval_int(ev, op.file)));
 	(void)sc;
 	return o;
 }
@@ -682,6 +908,8 @@ Transition encode_transition(const Config &cfg, const SolverScope &sc, const Sym
 		apply_kind(sub, kinds[i], op, pre);
 		if (kinds[i] == OpKind::fork)
 			sub.leave_scope(mk_le(c.int_val(sc.procs), pre.nr_procs));
+		if (kinds[i] == OpKind::file_create)
+			sub.leave_scope(mk_le(c.int_val(sc.files), pre.nr_files));
 	});
 	k.visible(c.bool_val(true), "end of operation", true);
 

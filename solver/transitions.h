@@ -15,8 +15,11 @@
  *
  * Encoded statements: fault anon [pmd], read, write, fork, munmap, pin,
  * unpin, get, put, split_pmd, split, shrink, exit (the `anon` alphabet, the
- * default) and madv_free, reclaim, swapout, swapin (opt-in). Not encoded:
- * file, fault file=, mremap, mprotect (docs/solver.md).
+ * default) and madv_free, reclaim, swapout, swapin, file, fault file=,
+ * mprotect, mremap (opt-in; `all` is every statement of SPEC's table).
+ * Files are named file0, file1, ... in creation order; `fault file=` has
+ * at=0 (the faulting page decides only the accessed bit, which is not
+ * encoded).
  */
 #pragma once
 
@@ -27,6 +30,9 @@
 #include <vector>
 
 namespace fc::solver {
+
+/* The name the solver gives file number @n: file0, file1, ... */
+std::string solver_file_name(uint32_t n);
 
 /* The statement kinds the encoding implements, in alphabet order. */
 const std::vector<OpKind> &encoded_ops();
@@ -54,21 +60,32 @@ struct SymOp {
 	z3::expr write;   /* bool */
 	z3::expr handle;  /* pin or ref id */
 	z3::expr folio;   /* folio id of split */
+	z3::expr file;    /* file number of fault file= (file NAME: the next one) */
+	z3::expr index;   /* index= of fault file= */
+	z3::expr priv;    /* bool: fault file= ... private */
+	z3::expr ro;      /* bool: mprotect ... ro */
+	z3::expr va2;     /* to= of mremap */
+	z3::expr longterm; /* bool: pin ... longterm */
 	explicit SymOp(z3::context &c)
 		: kind(c), proc(c), va(c), pages(c), order(c), pmd(c), write(c), handle(c),
-		  folio(c) {}
+		  folio(c), file(c), index(c), priv(c), ro(c), va2(c), longterm(c) {}
 };
 
 SymOp fresh_op(z3::context &c, const std::string &prefix);
 /*
  * concrete_ops - every statement of kind @k inside the alphabet's domain for
- * @sc (op_ok's fields: process, VA, pages, order, pmd, write, handle, folio),
- * legal or not; `fork P Q` has Q left 0 (the encoding takes it from the
- * pre-state). The inductive check asks one question per statement.
+ * @sc (op_ok's fields), legal or not, except that ranges are cut to the
+ * space; `fork P Q` has Q left 0 and `file NAME` no name (the encoding
+ * takes both from the pre-state). @file_pages: the alphabet maps files, so
+ * pins come with and without `longterm`. The inductive check asks one
+ * question per statement, the concrete prefix of BMC runs each.
  */
-std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc);
+std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc, bool file_pages);
 SymOp concrete_op(z3::context &c, const Op &op);
-/* The statement a model assigns to @op; `fork P Q` takes Q from @pre's nr_procs. */
+/*
+ * The statement a model assigns to @op; `fork P Q` takes Q from @pre's
+ * nr_procs, `file NAME` its name from @pre's nr_files.
+ */
 Op decode_op(const Evaluator &ev, const SymOp &op, const SymState &pre, const SolverScope &sc);
 
 /* A visible point: reached when @guard holds, with the state @state. */
