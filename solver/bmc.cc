@@ -121,6 +121,9 @@ bool expand_prefix(const Config &cfg, const SolverScope &sc, const Query &q,
 					r.prefix_statements++;
 					if (op.kind == OpKind::fork)
 						op.proc2 = static_cast<ProcId>(eval_int(ground, from.state.nr_procs));
+					if (op.kind == OpKind::file_create)
+						op.file = solver_file_name(static_cast<uint32_t>(
+							eval_int(ground, from.state.nr_files)));
 					StepCheck check = check_step(q, t, sc);
 					if (eval_bool(ground, check.violated)) {
 						std::vector<Op> path = from.path;
@@ -130,8 +133,10 @@ bool expand_prefix(const Config &cfg, const SolverScope &sc, const Query &q,
 								 first_broken_point(ground, check, t), r);
 						return true;
 					}
+					/* the encoder folds most fields already: simplify the rest */
 					for (z3::expr *f : t.post.fields())
-						*f = f->simplify();
+						if (!f->is_true() && !f->is_false() && !numeral(*f))
+							*f = f->simplify();
 					if (!seen.insert(state_key(t.post)).second)
 						continue;
 					std::vector<Op> path = from.path;

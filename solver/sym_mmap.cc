@@ -77,7 +77,9 @@ void SymKernel::anon_vma_prepare(const z3::expr &g, ProcId p, Va va)
 		return;
 	for (Va j = 0; j < sc.space; j++) {
 		SymVmaPage &v = s.procs[p].vmas[j];
-		assign(v.anon_vma, mk_and(g, mk_and(same_vma(p, va, j), mk_ne(v.file, num(0)))), T());
+		z3::expr file = mk_ne(v.file, num(0));
+		if (!file.is_false())
+			assign(v.anon_vma, mk_and(g, mk_and(file, same_vma(p, va, j))), T());
 	}
 }
 
@@ -111,10 +113,12 @@ void SymKernel::vma_merge(const z3::expr &g, ProcId p)
 		return;
 	std::vector<z3::expr> merged;
 	for (Va j = 0; j < sc.space; j++) {
+		z3::expr file = mk_ne(s.procs[p].vmas[j].file, num(0));
 		z3::expr any = F();
-		for (Va k = 0; k < sc.space; k++)
-			any = mk_or(any, mk_and(same_vma(p, j, k), s.procs[p].vmas[k].anon_vma));
-		merged.push_back(mk_and(mk_ne(s.procs[p].vmas[j].file, num(0)), any));
+		for (Va k = 0; k < sc.space && !file.is_false(); k++)
+			if (!s.procs[p].vmas[k].anon_vma.is_false())
+				any = mk_or(any, mk_and(same_vma(p, j, k), s.procs[p].vmas[k].anon_vma));
+		merged.push_back(mk_and(file, any));
 	}
 	for (Va j = 0; j < sc.space; j++)
 		assign(s.procs[p].vmas[j].anon_vma, g, merged[j]);
