@@ -4,9 +4,9 @@
  * of v6.12 (mm/madvise.c: madvise_free_huge_pmd(), madvise_free_pte_range();
  * seed 002).
  *
- * The encoding has no file mappings, mprotect or mremap, so every VMA is
- * anonymous and the VMAs of a process merge into one: the kernel model's
- * walk over the VMAs of [start, end) is one walk here.
+ * The kernel model's walk over the VMAs of [start, end) (all anonymous:
+ * check_madv_free()) is one walk here in VA order, each run ending with its
+ * VMA (end_in_vma()); a PMD never straddles two VMAs.
  */
 #include "solver/sym_kernel.h"
 

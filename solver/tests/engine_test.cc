@@ -93,6 +93,45 @@ TEST(Bmc, DefaultModelHoldsToSmallDepth)
 }
 
 /*
+ * Seed 004's file rmap mutant: a folio run mapped by one set_pte_range()
+ * counted as one mapping. Two statements (a file of large folios, a fault
+ * over one of them) break counters_match_tables; found symbolically (the
+ * solver decodes the file statements and names the file) and by the
+ * concrete prefix, and confirmed by replay.
+ */
+TEST(Bmc, FindsFileRmapOncePerBatch)
+{
+	Config cfg = issue_config(Arch::gather, Mutant::file_rmap_once_per_batch);
+	for (unsigned prefix : {0u, 2u}) {
+		BmcOptions o;
+		o.steps = 2;
+		o.kinds = {OpKind::file_create, OpKind::fault_file};
+		o.concrete_prefix = prefix;
+		BmcResult r =
+			bounded_model_check(cfg, scope_of(cfg), parse_query("counters_match_tables"), o);
+		ASSERT_EQ(r.verdict, Verdict::violated) << "prefix " << prefix;
+		const Counterexample &cex = *r.cex;
+		ASSERT_EQ(cex.trace.ops.size(), 2u) << format_trace(cex.trace);
+		EXPECT_EQ(cex.trace.ops[0].kind, OpKind::file_create);
+		EXPECT_EQ(cex.trace.ops[0].file, "file0");
+		EXPECT_GE(cex.trace.ops[0].order, 1u);
+		EXPECT_EQ(cex.trace.ops[1].kind, OpKind::fault_file);
+		EXPECT_EQ(cex.trace.ops[1].file, "file0");
+		EXPECT_TRUE(cex.confirmed) << cex.replay;
+	}
+	/* the unmutated model holds, mremap and mprotect included (one PMD block: 2 s) */
+	BmcOptions o;
+	o.steps = 2;
+	o.kinds = {OpKind::file_create, OpKind::fault_file, OpKind::fault_anon, OpKind::mremap,
+		   OpKind::mprotect};
+	o.concrete_prefix = 2;
+	Config good = issue_config();
+	good.scope.space = 4;
+	BmcResult r = bounded_model_check(good, scope_of(good), parse_query("all"), o);
+	EXPECT_EQ(r.verdict, Verdict::holds) << (r.cex ? r.cex->text(parse_query("all")) : r.reason);
+}
+
+/*
  * A concrete prefix changes how an answer is reached, not the answer: the
  * same verdict and depth for every prefix length, on a model that holds and
  * on the seed-000 mutant (shortest counterexample: 2 statements).
