@@ -791,6 +791,42 @@ SolverScope test_scope(const Config &cfg)
 	return SolverScope::from_config(cfg, bounds);
 }
 
+/* A scenario's state and the statement to compare on it. */
+struct ScenarioCase {
+	Reached reached;
+	Op op;
+	const char *what;
+};
+
+/*
+ * scenario_case - case @n of a configuration's scenarios: 0-5 MADV_FREE
+ * (ending in a madv_free or a reclaim), 6-11 swap (a statement of
+ * swap_ops(), a zap or a touch of a swap entry), 12-23 file, 24-29 VMA.
+ */
+ScenarioCase scenario_case(std::mt19937_64 &rng, const Config &cfg, const SolverScope &sc,
+			   unsigned n)
+{
+	if (n >= 24) {
+		auto [reached, op] = vma_scenario(rng, cfg, sc);
+		return {std::move(reached), op, "VMA"};
+	}
+	if (n >= 12) {
+		Reached reached = file_scenario(rng, cfg, sc);
+		Op op = file_statement(rng, sc, reached);
+		return {std::move(reached), op, "file"};
+	}
+	const bool swap = n >= 6;
+	Reached reached = swap ? swap_scenario(rng, cfg, sc) : lazyfree_scenario(rng, cfg, sc);
+	const Snapshot snap = reached.runner.kernel().snapshot();
+	Op op = swap ? random_op(rng, sc, snap, false, swap_ops())
+		     : random_op_of(rng, sc, snap, n % 2 ? OpKind::reclaim : OpKind::madv_free);
+	if (std::optional<Op> zap = zap_swap_entry(rng, snap); swap && zap && n % 3 == 1)
+		op = *zap;
+	if (std::optional<Op> touch = touch_swap_entry(rng, snap); swap && touch && n % 3 == 2)
+		op = *touch;
+	return {std::move(reached), op, swap ? "swap" : "MADV_FREE"};
+}
+
 /* Literal terms: the encoder folds each case down to values. */
 void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_t seed)
 {
@@ -843,66 +879,24 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 	 * madv_free or a reclaim, so the clean bits (no Snapshot shows them)
 	 * decide what is compared. Swap scenarios likewise: states after
 	 * swapouts, then a statement of swap_ops(), so the slots and the swap
-	 * cache (hidden too) decide.
+	 * cache (hidden too) decide; file and VMA scenarios: the page cache
+	 * and the VMAs (hidden as well).
 	 */
 	for (const Config &cfg : configs(pmd_order, space)) {
 		SolverScope sc = test_scope(cfg);
 		z3::context c;
 		for (unsigned n = 0; n < 30; n++) {
-			if (n >= 24) {
-				/* VMA scenarios: mremap and mprotect of anon mappings */
-				auto [reached, op] = vma_scenario(rng, cfg, sc);
-				std::optional<SymState> pre = replayed_state(c, cfg, sc, reached.path);
-				if (::testing::Test::HasFailure())
-					return;
-				if (!pre)
-					continue;
-				Transition t = encode_transition(cfg, sc, *pre, concrete_op(c, op),
-								 encoded_ops());
-				tally.cases++;
-				compare(ground_evaluator(), t, sc, reached.runner, op, tally,
-					std::string(mutant_name(cfg.mutant)) + " (VMA scenario)");
-				if (::testing::Test::HasFatalFailure())
-					return;
-				continue;
-			}
-			if (n >= 12) {
-				/* file scenarios: the page cache and the VMAs (hidden) decide */
-				Reached reached = file_scenario(rng, cfg, sc);
-				std::optional<SymState> pre = replayed_state(c, cfg, sc, reached.path);
-				if (::testing::Test::HasFailure())
-					return;
-				if (!pre)
-					continue;
-				Op op = file_statement(rng, sc, reached);
-				Transition t = encode_transition(cfg, sc, *pre, concrete_op(c, op),
-								 encoded_ops());
-				tally.cases++;
-				compare(ground_evaluator(), t, sc, reached.runner, op, tally,
-					std::string(mutant_name(cfg.mutant)) + " (file scenario)");
-				if (::testing::Test::HasFatalFailure())
-					return;
-				continue;
-			}
-			const bool swap = n >= 6;
-			Reached reached = swap ? swap_scenario(rng, cfg, sc) : lazyfree_scenario(rng, cfg, sc);
-			Snapshot snap = reached.runner.kernel().snapshot();
-			std::optional<SymState> pre = replayed_state(c, cfg, sc, reached.path);
+			ScenarioCase sc_case = scenario_case(rng, cfg, sc, n);
+			std::optional<SymState> pre = replayed_state(c, cfg, sc, sc_case.reached.path);
 			if (::testing::Test::HasFailure())
 				return;
 			if (!pre)
 				continue;
-			Op op = swap ? random_op(rng, sc, snap, false, swap_ops())
-				     : random_op_of(rng, sc, snap, n % 2 ? OpKind::reclaim : OpKind::madv_free);
-			if (std::optional<Op> zap = zap_swap_entry(rng, snap); swap && zap && n % 3 == 1)
-				op = *zap;
-			if (std::optional<Op> touch = touch_swap_entry(rng, snap); swap && touch && n % 3 == 2)
-				op = *touch;
-			Transition t = encode_transition(cfg, sc, *pre, concrete_op(c, op), encoded_ops());
+			Transition t = encode_transition(cfg, sc, *pre, concrete_op(c, sc_case.op),
+							 encoded_ops());
 			tally.cases++;
-			compare(ground_evaluator(), t, sc, reached.runner, op, tally,
-				std::string(mutant_name(cfg.mutant)) +
-					(swap ? " (swap scenario)" : " (MADV_FREE scenario)"));
+			compare(ground_evaluator(), t, sc, sc_case.reached.runner, sc_case.op, tally,
+				std::string(mutant_name(cfg.mutant)) + " (" + sc_case.what + " scenario)");
 			if (::testing::Test::HasFatalFailure())
 				return;
 		}
