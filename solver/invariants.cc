@@ -552,11 +552,13 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 	/* refcount_accounts_holders */
 	out.push_back({"refcount_accounts_holders",
 		       "refcount = PTEs + PMDs + live pin pages (1024 each on order 0) + live ref "
-		       "pages, and > 0, for every live folio",
+		       "pages + the page cache's nr_pages for a page-cache folio, and > 0, for every "
+		       "live folio",
 		       for_live_folios(t, [&](unsigned i) {
-			       z3::expr rc = s.folios[i].refcount;
-			       return mk_and(mk_eq(rc, mk_add(t.mappings(i), t.handle_refs(i))),
-					     mk_lt(iv(0), rc));
+			       const SymFolio &f = s.folios[i];
+			       z3::expr cache = mk_ite(mk_ne(f.mapping, iv(0)), folio_nr_pages(f), iv(0));
+			       z3::expr held = mk_add(mk_add(t.mappings(i), t.handle_refs(i)), cache);
+			       return mk_and(mk_eq(f.refcount, held), mk_lt(iv(0), f.refcount));
 		       })});
 	/* mapcounts_count_mappings */
 	out.push_back({"mapcounts_count_mappings",
