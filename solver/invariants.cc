@@ -501,6 +501,72 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 			       "or exited map nothing",
 			       r});
 	}
+	/*
+	 * page_cache_well_formed: the files created so far hold, index by
+	 * index, live page-cache folios of the file's order that name the
+	 * file and their first index back; a file VMA maps a created file
+	 * within its size.
+	 */
+	{
+		const unsigned nfiles = static_cast<unsigned>(s.files.size());
+		z3::expr r = mk_and(mk_le(iv(0), s.nr_files), mk_le(s.nr_files, iv(nfiles)));
+		for (unsigned n = 0; n < nfiles; n++) {
+			const SymFile &file = s.files[n];
+			z3::expr created = mk_lt(iv(n), s.nr_files);
+			z3::expr ok = mk_and(in(file.size, 1, iv(space + 1)), in(file.order, 0, iv(pmd_order)));
+			for (unsigned x = 0; x < space; x++) {
+				z3::expr entry = c.bool_val(false);
+				for (unsigned i = 0; i < nf; i++) {
+					const SymFolio &f = s.folios[i];
+					z3::expr here = mk_and(mk_and(fid_is(file.pages[x], i), folio_live(s, i)),
+							       mk_eq(f.mapping, iv(n + 1)));
+					here = mk_and(here, mk_and(mk_eq(f.order, file.order), mk_not(f.anon)));
+					here = mk_and(here, in(iv(x), 0, mk_add(f.index, folio_nr_pages(f))));
+					entry = mk_or(entry, mk_and(here, mk_le(f.index, iv(x))));
+				}
+				ok = mk_and(ok, mk_ite(mk_lt(iv(x), file.size), entry,
+						       mk_eq(file.pages[x], iv(0))));
+			}
+			z3::expr blank = mk_eq(file.size, iv(0));
+			for (unsigned x = 0; x < space; x++)
+				blank = mk_and(blank, mk_eq(file.pages[x], iv(0)));
+			r = mk_and(r, mk_ite(created, ok, blank));
+		}
+		for (unsigned i = 0; i < nf; i++) {
+			const SymFolio &f = s.folios[i];
+			z3::expr named = c.bool_val(false);
+			for (unsigned n = 0; n < nfiles; n++) {
+				z3::expr back = mk_le(mk_add(f.index, folio_nr_pages(f)), s.files[n].size);
+				for (unsigned x = 0; x < space; x++)
+					back = mk_and(back, mk_implies(in(iv(x), 0, mk_add(f.index,
+											 folio_nr_pages(f))),
+								       mk_implies(mk_le(f.index, iv(x)),
+										  fid_is(s.files[n].pages[x], i))));
+				named = mk_or(named, mk_and(mk_eq(f.mapping, iv(n + 1)), back));
+			}
+			z3::expr ok = mk_ite(mk_eq(f.mapping, iv(0)), mk_eq(f.index, iv(0)),
+					     mk_and(mk_and(mk_le(iv(0), f.index), mk_not(f.anon)), named));
+			r = mk_and(r, mk_implies(folio_live(s, i), ok));
+		}
+		for (unsigned p = 0; p < procs; p++)
+			for (unsigned a = 0; a < space; a++) {
+				const SymVmaPage &v = s.procs[p].vmas[a];
+				z3::expr size = iv(0);
+				for (unsigned n = 0; n < nfiles; n++)
+					size = mk_ite(mk_eq(v.file, iv(n + 1)), s.files[n].size, size);
+				z3::expr file_vma = mk_and(mk_and(in(v.file, 1, mk_add(s.nr_files, iv(1))),
+								  in(v.pgoff, 0, size)),
+							   mk_not(mk_eq(v.file, iv(0))));
+				r = mk_and(r, mk_or(mk_and(mk_eq(v.file, iv(0)), mk_not(v.shared)), file_vma));
+				r = mk_and(r, mk_implies(mk_eq(v.file, iv(0)), mk_not(v.anon_vma)));
+			}
+		out.push_back({"page_cache_well_formed",
+			       "each created file holds, per index below its size, a live page-cache "
+			       "folio of its order naming the file and its first index back (none past "
+			       "it, none in a file not created); a file VMA maps a created file within its size, an anonymous one is "
+			       "private without a kept anon_vma",
+			       r});
+	}
 	/* handles_well_formed */
 	{
 		z3::expr r = c.bool_val(true);

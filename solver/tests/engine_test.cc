@@ -264,6 +264,29 @@ TEST(Induction, HandleStatementsKeepTheRefcountInvariants)
 	}
 }
 
+/*
+ * Creating a file keeps mapcount <= refcount from every state the
+ * strengthening invariants allow, page_cache_well_formed and the page
+ * cache's references in refcount_accounts_holders among them; without
+ * page_cache_well_formed a pre-state with nr_files = -1, or junk i_pages in
+ * a file not yet created, broke refcount_accounts_holders.
+ */
+TEST(Induction, FileCreationKeepsTheRefcountInvariant)
+{
+	Config cfg = issue_config();
+	InductionOptions o;
+	o.kinds = {OpKind::file_create};
+	InductionResult r = prove_inductive(cfg, small_scope(cfg), parse_query("mapcount_le_refcount"), o);
+	EXPECT_TRUE(r.base_ok) << r.base_failure;
+	EXPECT_EQ(r.verdict, Verdict::inductive)
+		<< r.broken << (r.op ? " by " + format_op(*r.op) : "") << "\n"
+		<< describe_state(r.pre, r.pre_has_pinned);
+	bool assumed = false;
+	for (const auto &[name, statement] : r.strengthening)
+		assumed |= name == "page_cache_well_formed";
+	EXPECT_TRUE(assumed);
+}
+
 /* Without the accounting lemmas a put can take refcount below mapcount. */
 TEST(Induction, NotInductiveWithoutStrengthening)
 {
