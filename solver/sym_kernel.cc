@@ -194,8 +194,8 @@ SymKernel::BlockRange SymKernel::block_range(const z3::expr &g, unsigned b, cons
 }
 
 /*
- * folio_alloc - a new folio with one reference, counters reset; it takes
- * the next id. Past the scope's last id the path leaves the scope.
+ * folio_alloc - a new folio with one reference, counters and flags reset;
+ * it takes the next id. Past the scope's last id the path leaves the scope.
  */
 z3::expr SymKernel::folio_alloc(const z3::expr &g, const z3::expr &order)
 {
@@ -217,6 +217,12 @@ z3::expr SymKernel::folio_alloc(const z3::expr &g, const z3::expr &order)
 		assign(f.partially_mapped, gi, F());
 		assign(f.queued, gi, F());
 		assign(f.lazyfree, gi, F());
+		/* a fresh struct folio (KFolio's defaults): an inductive pre-state's free slot is junk */
+		assign(f.anon, gi, T());
+		assign(f.swapcache, gi, F());
+		assign(f.swap, gi, num(0));
+		assign(f.mapping, gi, num(0));
+		assign(f.index, gi, num(0));
 		for (SymPage &pg : f.pages) {
 			assign(pg.mapcount, gi, num(0));
 			assign(pg.exclusive, gi, F());

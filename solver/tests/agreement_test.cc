@@ -431,10 +431,25 @@ Reached lazyfree_scenario(std::mt19937_64 &rng, const Config &cfg, const SolverS
 	for (unsigned i = rng() % 3; i > 0; i--)
 		extend(r, sc, random_op(rng, sc, r.runner.kernel().snapshot(), false, lazyfree_ops()));
 	Op madv = random_op_of(rng, sc, r.runner.kernel().snapshot(), OpKind::madv_free);
-	if (rng() % 2) {
+	const Va fault_pages = Va{1} << fault.order;
+	switch (rng() % 4) {
+	case 0:
+	case 1:
+		/* the fault's whole PMD block */
 		madv.proc = fault.proc;
 		madv.va = fault.va - fault.va % sc.pmd_pages();
 		madv.pages = sc.pmd_pages();
+		break;
+	case 2:
+		/* part of the fault's folio: madvise_free_pte_range() splits it */
+		if (!fault.pmd && fault_pages > 1) {
+			madv.proc = fault.proc;
+			madv.va = fault.va + 1 + rng() % (fault_pages - 1);
+			madv.pages = 1;
+		}
+		break;
+	default:
+		break;
 	}
 	extend(r, sc, madv);
 	for (unsigned i = rng() % 3; i > 0; i--)
@@ -791,6 +806,28 @@ SolverScope test_scope(const Config &cfg)
 	return SolverScope::from_config(cfg, bounds);
 }
 
+/*
+ * madv_free_part_of_folio - MADV_FREE of one page of a PTE-mapped large
+ * folio of @snap, if there is one: madvise_free_pte_range() splits it.
+ */
+std::optional<Op> madv_free_part_of_folio(std::mt19937_64 &rng, const Snapshot &snap)
+{
+	std::vector<std::pair<ProcId, Va>> candidates;
+	for (const ProcView &pv : snap.procs)
+		for (const auto &[va, pte] : pv.ptes)
+			if (const FolioView *f = snap.folio(pte.folio); !pv.exited && f && f->order > 0)
+				candidates.emplace_back(pv.id, va);
+	if (candidates.empty())
+		return std::nullopt;
+	auto [proc, va] = candidates[rng() % candidates.size()];
+	Op op;
+	op.kind = OpKind::madv_free;
+	op.proc = proc;
+	op.va = va;
+	op.pages = 1;
+	return op;
+}
+
 /* A scenario's state and the statement to compare on it. */
 struct ScenarioCase {
 	Reached reached;
@@ -824,7 +861,44 @@ ScenarioCase scenario_case(std::mt19937_64 &rng, const Config &cfg, const Solver
 		op = *zap;
 	if (std::optional<Op> touch = touch_swap_entry(rng, snap); swap && touch && n % 3 == 2)
 		op = *touch;
+	if (std::optional<Op> part = madv_free_part_of_folio(rng, snap); !swap && part && n % 4 == 0)
+		op = *part;
 	return {std::move(reached), op, swap ? "swap" : "MADV_FREE"};
+}
+
+/* Scenario cases per configuration (scenario_case()). */
+constexpr unsigned kScenarios = 30;
+
+/*
+ * The paths the compared statements must reach, without which hidden state
+ * would go untested: MADV_FREE and reclaim (a folio split for a partial
+ * range, PTE- and PMD-mapped; lazyfree pages and PMDs discarded; a lazyfree
+ * folio freed: the clean bits), swap (slots, the swap cache, swap-ins, the
+ * last entry of a cached slot zapped), the page cache and the VMAs.
+ */
+const std::vector<const char *> &required_points()
+{
+	static const std::vector<const char *> points = {
+		"madvise_free_pte_range: folio_get",
+		"madvise_free_huge_pmd: folio_get",
+		"try_to_unmap_one: lazyfree page discarded",
+		"__discard_anon_folio_pmd_locked: folio_remove_rmap_pmd",
+		"shrink_folio_list: lazyfree folio freed",
+		"add_to_swap_cache",
+		"__remove_mapping: freed",
+		"try_to_unmap_one: folio_put",
+		"do_swap_page: PTE mapped",
+		"__try_to_reclaim_swap: folio_free_swap",
+		"filemap_map_folio_range: folio_ref_add",
+		"filemap_fault: folio_try_get",
+		"do_cow_fault: __do_fault",
+		"copy_present_ptes: folio_dup_file_rmap_ptes",
+		"try_to_unmap_one: page-cache PTE unmapped",
+		"mprotect_fixup: done",
+		"move_huge_pmd",
+		"move_ptes",
+	};
+	return points;
 }
 
 /* Literal terms: the encoder folds each case down to values. */
@@ -882,22 +956,35 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 	 * cache (hidden too) decide; file and VMA scenarios: the page cache
 	 * and the VMAs (hidden as well).
 	 */
-	for (const Config &cfg : configs(pmd_order, space)) {
+	auto run_scenario = [&](const Config &cfg, z3::context &c, unsigned n) {
 		SolverScope sc = test_scope(cfg);
+		ScenarioCase sc_case = scenario_case(rng, cfg, sc, n);
+		std::optional<SymState> pre = replayed_state(c, cfg, sc, sc_case.reached.path);
+		if (::testing::Test::HasFailure() || !pre)
+			return;
+		Transition t = encode_transition(cfg, sc, *pre, concrete_op(c, sc_case.op), encoded_ops());
+		tally.cases++;
+		compare(ground_evaluator(), t, sc, sc_case.reached.runner, sc_case.op, tally,
+			std::string(mutant_name(cfg.mutant)) + " (" + sc_case.what + " scenario)");
+	};
+	for (const Config &cfg : configs(pmd_order, space)) {
 		z3::context c;
-		for (unsigned n = 0; n < 30; n++) {
-			ScenarioCase sc_case = scenario_case(rng, cfg, sc, n);
-			std::optional<SymState> pre = replayed_state(c, cfg, sc, sc_case.reached.path);
+		for (unsigned n = 0; n < kScenarios; n++) {
+			run_scenario(cfg, c, n);
 			if (::testing::Test::HasFailure())
 				return;
-			if (!pre)
-				continue;
-			Transition t = encode_transition(cfg, sc, *pre, concrete_op(c, sc_case.op),
-							 encoded_ops());
-			tally.cases++;
-			compare(ground_evaluator(), t, sc, sc_case.reached.runner, sc_case.op, tally,
-				std::string(mutant_name(cfg.mutant)) + " (" + sc_case.what + " scenario)");
-			if (::testing::Test::HasFatalFailure())
+		}
+	}
+	/*
+	 * A required path (below) the scenarios above happened to miss: more
+	 * scenarios, over every configuration in turn, until one reaches it.
+	 */
+	for (const char *where : required_points()) {
+		const std::vector<Config> all = configs(pmd_order, space);
+		for (unsigned tries = 0; tally.points[where] == 0 && tries < 20 * kScenarios; tries++) {
+			z3::context c;
+			run_scenario(all[tries % all.size()], c, tries % kScenarios);
+			if (::testing::Test::HasFailure())
 				return;
 		}
 	}
@@ -935,26 +1022,7 @@ void run_ground_cases(unsigned pmd_order, Va space, unsigned per_config, uint64_
 		EXPECT_GT(tally.per_kind[k], 0u) << "no legal case of " << op_kind_name(k);
 	}
 	EXPECT_GT(tally.legal, tally.cases / 4);
-	/*
-	 * The MADV_FREE and reclaim paths the random states must reach: a
-	 * folio split for a partial range (PTE- and PMD-mapped), lazyfree
-	 * pages and PMDs discarded, a lazyfree folio freed. Without them the
-	 * clean bits (hidden state) would not be tested.
-	 */
-	for (const char *where : {"madvise_free_pte_range: folio_get",
-				  "madvise_free_huge_pmd: folio_get",
-				  "try_to_unmap_one: lazyfree page discarded",
-				  "__discard_anon_folio_pmd_locked: folio_remove_rmap_pmd",
-				  "shrink_folio_list: lazyfree folio freed",
-				  /* and the swap paths: slots, the swap cache, swap-ins, zaps */
-				  "add_to_swap_cache", "__remove_mapping: freed",
-				  "try_to_unmap_one: folio_put", "do_swap_page: PTE mapped",
-				  "__try_to_reclaim_swap: folio_free_swap",
-				  /* the page cache and the VMAs */
-				  "filemap_map_folio_range: folio_ref_add", "filemap_fault: folio_try_get",
-				  "do_cow_fault: __do_fault", "copy_present_ptes: folio_dup_file_rmap_ptes",
-				  "try_to_unmap_one: page-cache PTE unmapped", "mprotect_fixup: done",
-				  "move_huge_pmd", "move_ptes"})
+	for (const char *where : required_points())
 		EXPECT_GT(tally.points[where], 0u) << "no case reached " << where;
 	std::cout << "agreement (literal): " << tally.cases << " cases, " << tally.legal
 		  << " legal statements compared, " << tally.out_of_scope << " outside the scope;";

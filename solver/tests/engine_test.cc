@@ -287,6 +287,22 @@ TEST(Induction, FileCreationKeepsTheRefcountInvariant)
 	EXPECT_TRUE(assumed);
 }
 
+/*
+ * An anon fault allocates from a pre-state whose free folio slots are junk:
+ * folio_alloc() must start a fresh folio (anon, in no page cache), as the
+ * kernel model's KFolio does, or page_cache_well_formed breaks after it.
+ */
+TEST(Induction, AnonFaultKeepsTheRefcountInvariant)
+{
+	Config cfg = issue_config();
+	InductionOptions o;
+	o.kinds = {OpKind::fault_anon};
+	InductionResult r = prove_inductive(cfg, small_scope(cfg), parse_query("mapcount_le_refcount"), o);
+	EXPECT_EQ(r.verdict, Verdict::inductive)
+		<< r.broken << (r.op ? " by " + format_op(*r.op) : "") << "\n"
+		<< describe_state(r.pre, r.pre_has_pinned);
+}
+
 /* Without the accounting lemmas a put can take refcount below mapcount. */
 TEST(Induction, NotInductiveWithoutStrengthening)
 {
