@@ -177,6 +177,7 @@ std::vector<std::string> common_flags(const CampaignOptions &o, const std::strin
 	 * ASan on a loaded machine. Only a hang should be reported.
 	 */
 	a.push_back("-timeout=" + std::to_string(kLibFuzzerTimeout));
+	a.push_back(kLibFuzzerScheduler);
 	a.push_back("-artifact_prefix=" + (fs::path(o.crash_dir) / "").string());
 	std::string dict = (fs::path(o.fuzzer_dir) / (std::string(target_binary(o.target)) + ".dict"))
 				   .string();

@@ -61,6 +61,7 @@ std::vector<uint8_t> hunt_libfuzzer(const HuntOptions &o, const std::string &wor
 			"-max_total_time=" + std::to_string(static_cast<long>(std::ceil(o.seconds))),
 			"-max_len=" + std::to_string(o.fc.max_len()),
 			"-timeout=" + std::to_string(kLibFuzzerTimeout),
+			kLibFuzzerScheduler,
 			"-print_final_stats=1",
 			"-artifact_prefix=" + crashes + "/worker" + std::to_string(i) + "-",
 			"-dict=" + (fs::path(o.fuzzer_dir) / "fuzz_differential.dict").string(),
