@@ -135,7 +135,7 @@ bool expand_prefix(const Config &cfg, const SolverScope &sc, const Query &q,
 					}
 					/* the encoder folds most fields already: simplify the rest */
 					for (z3::expr *f : t.post.fields())
-						if (!f->is_true() && !f->is_false() && !numeral(*f))
+						if (!is_literal(*f))
 							*f = f->simplify();
 					if (!seen.insert(state_key(t.post)).second)
 						continue;

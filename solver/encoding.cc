@@ -322,7 +322,7 @@ std::vector<z3::expr> name_state(SymState &s, const std::string &prefix)
 	std::vector<z3::expr> defs;
 	z3::context &c = s.ctx();
 	for_each_field(s, [&](const std::string &name, z3::expr &e) {
-		if (numeral(e) || e.is_true() || e.is_false() || e.is_const())
+		if (is_literal(e) || e.is_const())
 			return;
 		z3::expr k = c.constant((prefix + "." + name).c_str(), e.get_sort());
 		defs.push_back(k == e);

@@ -24,6 +24,11 @@ bool is_false(const z3::expr &e)
 	return e.is_false();
 }
 
+bool is_literal(const z3::expr &e)
+{
+	return e.is_true() || e.is_false() || numeral(e);
+}
+
 z3::expr int_val(z3::context &c, int64_t v)
 {
 	return c.int_val(v);

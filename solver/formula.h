@@ -25,6 +25,8 @@ std::optional<int64_t> numeral(const z3::expr &e);
 /* True if @e is the literal true (false). */
 bool is_true(const z3::expr &e);
 bool is_false(const z3::expr &e);
+/* @e is a value the encoder folded to: true, false or a numeral. */
+bool is_literal(const z3::expr &e);
 
 z3::expr mk_not(const z3::expr &a);
 z3::expr mk_and(const z3::expr &a, const z3::expr &b);

@@ -16,6 +16,15 @@ z3::expr fid_is(const z3::expr &fid, unsigned i)
 	return mk_eq(fid, fid.ctx().int_val(i + 1));
 }
 
+/* folio_test_anon() of the folio @fid names (true for no folio). */
+z3::expr fid_anon(const SymState &s, const z3::expr &fid)
+{
+	z3::expr a = s.ctx().bool_val(true);
+	for (unsigned i = 0; i < s.folios.size(); i++)
+		a = mk_ite(fid_is(fid, i), s.folios[i].anon, a);
+	return a;
+}
+
 } // namespace
 
 SymTables::SymTables(const SymState &s, const SolverScope &sc)
@@ -324,16 +333,10 @@ z3::expr rss_consistent(SymTables &t)
 	const SymState &s = t.state();
 	z3::context &c = s.ctx();
 	z3::expr r = c.bool_val(true);
-	auto anon = [&](const z3::expr &fid) {
-		z3::expr a = c.bool_val(true);
-		for (unsigned i = 0; i < s.folios.size(); i++)
-			a = mk_ite(fid_is(fid, i), s.folios[i].anon, a);
-		return a;
-	};
 	for (const SymProc &p : s.procs) {
 		std::vector<z3::expr> pages, file_pages;
 		for (const SymPte &e : p.ptes) {
-			z3::expr is_anon = anon(e.folio);
+			z3::expr is_anon = fid_anon(s, e.folio);
 			pages.push_back(count_if(mk_and(e.present, is_anon)));
 			file_pages.push_back(count_if(mk_and(e.present, mk_not(is_anon))));
 		}
@@ -397,10 +400,7 @@ z3::expr page_replaced_ok(const SymPageReplaced &r, const SolverScope &sc)
 	}
 	(void)sc;
 	/* a page-cache page under a short-term pin may be COWed away (check_page_replaced()) */
-	z3::expr anon = c.bool_val(true);
-	for (unsigned i = 0; i < s.folios.size(); i++)
-		anon = mk_ite(fid_is(r.folio, i), s.folios[i].anon, anon);
-	return mk_or(mk_not(anon), mk_not(held));
+	return mk_or(mk_not(fid_anon(s, r.folio)), mk_not(held));
 }
 
 z3::expr accounting_holds(SymTables &t)

@@ -73,11 +73,7 @@ void SymKernel::do_huge_pmd_anonymous_page(const z3::expr &g, ProcId p, unsigned
 		return;
 	z3::expr fid = folio_alloc(g, num(sc.pmd_order));
 	folio_add_new_anon_rmap(g, fid, true);
-	SymPmd &pmd = s.procs[p].pmds[b];
-	assign(pmd.present, g, T());
-	assign(pmd.folio, g, fid);
-	assign(pmd.writable, g, T());
-	assign(pmd.clean, g, F());
+	set_pmd(g, p, b, fid, T(), F());
 	assign(s.procs[p].rss_anon, g, mk_add(s.procs[p].rss_anon, num(nb())));
 	for_folio(g, fid, [&](unsigned i, const z3::expr &gi) { deferred_split_folio(gi, i, false); });
 }
@@ -152,11 +148,7 @@ z3::expr SymKernel::copy_huge_pmd(const z3::expr &g, ProcId src, ProcId dst, uns
 	z3::expr nr = select(fid, [&](const SymFolio &f) { return folio_nr_pages(f); });
 	assign(s.procs[dst].rss_anon, ok, mk_add(s.procs[dst].rss_anon, nr));
 	assign(s.procs[src].pmds[b].writable, ok, F());
-	SymPmd &d = s.procs[dst].pmds[b];
-	assign(d.present, ok, T());
-	assign(d.folio, ok, fid);
-	assign(d.writable, ok, F());
-	assign(d.clean, ok, clean);
+	set_pmd(ok, dst, b, fid, F(), clean);
 	visible(ok, "copy_huge_pmd: PMD copied");
 	return fail;
 }

@@ -162,6 +162,36 @@ void SymKernel::clear_pte(const z3::expr &g, ProcId p, Va va)
 	assign(e.clean, g, F());
 }
 
+void SymKernel::set_pmd(const z3::expr &g, ProcId p, unsigned b, const z3::expr &folio,
+			const z3::expr &writable, const z3::expr &clean)
+{
+	SymPmd &e = s.procs[p].pmds[b];
+	assign(e.present, g, T());
+	assign(e.folio, g, folio);
+	assign(e.writable, g, writable);
+	assign(e.clean, g, clean);
+}
+
+/* The guards are copied: a caller may pass the entry's own present bit. */
+void SymKernel::set_swp(const z3::expr &guard, ProcId p, Va va, const z3::expr &slot,
+			const z3::expr &exclusive)
+{
+	const z3::expr g = guard;
+	SymSwp &e = s.procs[p].swps[va];
+	assign(e.present, g, T());
+	assign(e.slot, g, slot);
+	assign(e.exclusive, g, exclusive);
+}
+
+void SymKernel::clear_swp(const z3::expr &guard, ProcId p, Va va)
+{
+	const z3::expr g = guard;
+	SymSwp &e = s.procs[p].swps[va];
+	assign(e.present, g, F());
+	assign(e.slot, g, num(0));
+	assign(e.exclusive, g, F());
+}
+
 void SymKernel::clear_pmd(const z3::expr &g, ProcId p, unsigned b)
 {
 	SymPmd &e = s.procs[p].pmds[b];

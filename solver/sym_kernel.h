@@ -109,7 +109,13 @@ public:
 	void set_pte(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
 		     const z3::expr &page, const z3::expr &writable, const z3::expr &clean);
 	void clear_pte(const z3::expr &g, ProcId p, Va va);
+	void set_pmd(const z3::expr &g, ProcId p, unsigned b, const z3::expr &folio,
+		     const z3::expr &writable, const z3::expr &clean);
 	void clear_pmd(const z3::expr &g, ProcId p, unsigned b);
+	/* A swap PTE naming @slot (swp_entry_t), exclusive or not; cleared: none. */
+	void set_swp(const z3::expr &g, ProcId p, Va va, const z3::expr &slot,
+		     const z3::expr &exclusive);
+	void clear_swp(const z3::expr &g, ProcId p, Va va);
 	SymMapping mapping_at(ProcId p, Va va) const;
 	/*
 	 * The part of [@start, @end) in PMD block @b, as the kernel's walks
@@ -134,8 +140,6 @@ public:
 	z3::expr vma_end(ProcId p, Va va) const;
 	/* min(@end, vm_end of the VMA holding @va): where a walk from @va inside one VMA stops. */
 	z3::expr end_in_vma(ProcId p, Va va, const z3::expr &end) const;
-	/* @va starts a VMA or the range [@start, ...) a walk began at. */
-	z3::expr starts_walk(ProcId p, Va va, const z3::expr &start) const;
 	/* vma_needs_copy() of the VMA holding @va (an anonymous one: always, see SymVmaPage). */
 	z3::expr vma_needs_copy(ProcId p, Va va) const;
 	void anon_vma_prepare(const z3::expr &g, ProcId p, Va va);

@@ -252,10 +252,7 @@ void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsign
 				continue;
 			swap_duplicate(gs, from.slot);
 			assign(s.procs[src].swps[x].exclusive, gs, F());
-			SymSwp &to = s.procs[dst].swps[x];
-			assign(to.present, gs, T());
-			assign(to.slot, gs, from.slot);
-			assign(to.exclusive, gs, F());
+			set_swp(gs, dst, x, from.slot, F());
 		}
 
 		SymPte pte = s.procs[src].ptes[a];

@@ -53,12 +53,6 @@ z3::expr SymKernel::end_in_vma(ProcId p, Va va, const z3::expr &end) const
 	return min_of(end, vma_end(p, va));
 }
 
-z3::expr SymKernel::starts_walk(ProcId p, Va va, const z3::expr &start) const
-{
-	z3::expr first = mk_eq(start, num(static_cast<int64_t>(va)));
-	return va == 0 ? first : mk_or(first, mk_not(vma_linked(p, va - 1)));
-}
-
 /*
  * vma_needs_copy - mm/memory.c: fork copies the page tables of a VMA with
  * an anon_vma. An anonymous VMA without one maps nothing (SymVmaPage), so

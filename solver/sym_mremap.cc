@@ -70,11 +70,8 @@ void SymKernel::move_page_tables(const z3::expr &g, ProcId p, Va old_addr, Va nr
 		if (extent == nb()) {
 			z3::expr gm = mk_and(g, had_pmd);
 			const SymPmd from = pr.pmds[b];
-			SymPmd &to = pr.pmds[new_a / nb()];
-			assign(to.present, gm, T());
-			assign(to.folio, gm, from.folio);
-			assign(to.writable, gm, from.writable);
-			assign(to.clean, gm, from.clean);
+			set_pmd(gm, p, static_cast<unsigned>(new_a / nb()), from.folio, from.writable,
+				from.clean);
 			clear_pmd(gm, p, b);
 			visible(gm, "move_huge_pmd", true);
 			ptes = mk_and(g, mk_not(had_pmd));
@@ -92,14 +89,8 @@ void SymKernel::move_page_tables(const z3::expr &g, ProcId p, Va old_addr, Va nr
 			clear_pte(gp, p, addr + i);
 			const SymSwp e = pr.swps[addr + i];
 			z3::expr gs = mk_and(ptes, e.present);
-			SymSwp &to = pr.swps[new_a + i];
-			assign(to.present, gs, T());
-			assign(to.slot, gs, e.slot);
-			assign(to.exclusive, gs, e.exclusive);
-			SymSwp &old = pr.swps[addr + i];
-			assign(old.present, gs, F());
-			assign(old.slot, gs, num(0));
-			assign(old.exclusive, gs, F());
+			set_swp(gs, p, new_a + i, e.slot, e.exclusive);
+			clear_swp(gs, p, addr + i);
 		}
 		visible(any, "move_ptes", true);
 		addr += extent;

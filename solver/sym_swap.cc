@@ -171,11 +171,8 @@ void SymKernel::zap_nonpresent_pte(const z3::expr &guard, ProcId p, Va va)
 	const z3::expr g = guard;  /* may be the swap PTE's own present bit */
 	if (g.is_false())
 		return;
-	SymSwp &e = s.procs[p].swps[va];
-	z3::expr slot = e.slot;
-	assign(e.present, g, F());
-	assign(e.slot, g, num(0));
-	assign(e.exclusive, g, F());
+	z3::expr slot = s.procs[p].swps[va].slot;
+	clear_swp(g, p, va);
 	free_swap_and_cache(g, slot);
 }
 
@@ -212,9 +209,7 @@ void SymKernel::do_swap_page(const z3::expr &guard, ProcId p, Va va, const z3::e
 	z3::expr writable = mk_and(exclusive, s.procs[p].vmas[va].write);
 	SymProc &pr = s.procs[p];
 	assign(pr.rss_anon, g, mk_add(pr.rss_anon, num(1)));
-	assign(pr.swps[va].present, g, F());
-	assign(pr.swps[va].slot, g, num(0));
-	assign(pr.swps[va].exclusive, g, F());
+	clear_swp(g, p, va);
 	z3::expr anon = select(fid, [](const SymFolio &f) { return f.anon; });
 	folio_add_new_anon_rmap(mk_and(g, mk_not(anon)), fid, false, exclusive);
 	folio_add_anon_rmap_ptes(mk_and(g, anon), fid, num(0), num(1), exclusive);

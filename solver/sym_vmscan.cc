@@ -174,10 +174,7 @@ z3::expr SymKernel::try_to_unmap_one(const z3::expr &g, unsigned i, ProcId p)
 		failed = mk_or(failed, busy);
 
 		z3::expr ok = mk_and(here, mk_not(busy));
-		SymSwp &e = s.procs[p].swps[a];
-		assign(e.present, ok, T());
-		assign(e.slot, ok, slot);
-		assign(e.exclusive, ok, exclusive);
+		set_swp(ok, p, a, slot, exclusive);
 		assign(s.procs[p].rss_anon, ok, mk_sub(s.procs[p].rss_anon, num(1)));
 		folio_remove_rmap_ptes(ok, fid, pte.page, num(1));
 		visible(ok, "try_to_unmap_one: folio_remove_rmap_pte", true);

@@ -171,22 +171,6 @@ z3::expr legal_fault(const SymState &s, const SymOp &op, const SolverScope &sc)
 	return r;
 }
 
-/* check_gup(): the whole range inside the space and mapped. */
-z3::expr legal_gup(const SymState &s, const SymOp &op, const SolverScope &sc)
-{
-	z3::context &c = s.ctx();
-	z3::expr r = mk_and(live_proc(s, op, sc),
-			    mk_le(mk_add(op.va, op.pages), c.int_val(sc.space)));
-	for (ProcId p = 0; p < sc.procs; p++)
-		for (Va a = 0; a < sc.space; a++) {
-			z3::expr va = c.int_val(static_cast<int64_t>(a));
-			z3::expr in = mk_and(proc_is(op, p),
-					     mk_and(mk_le(op.va, va), mk_lt(va, mk_add(op.va, op.pages))));
-			r = mk_and(r, mk_implies(in, va_mapped(s, sc, p, a)));
-		}
-	return r;
-}
-
 /* Every page of [op.va, op.va + op.pages) of the statement's process satisfies @ok. */
 z3::expr every_page(const SymOp &op, const SolverScope &sc, const z3::expr &va,
 		    const std::function<z3::expr(ProcId, Va)> &ok)
@@ -201,6 +185,17 @@ z3::expr every_page(const SymOp &op, const SolverScope &sc, const z3::expr &va,
 			r = mk_and(r, mk_implies(in, ok(p, a)));
 		}
 	return r;
+}
+
+/* check_gup(): the whole range inside the space and mapped. */
+z3::expr legal_gup(const SymState &s, const SymOp &op, const SolverScope &sc)
+{
+	z3::context &c = s.ctx();
+	z3::expr r = mk_and(live_proc(s, op, sc),
+			    mk_le(mk_add(op.va, op.pages), c.int_val(sc.space)));
+	return mk_and(r, every_page(op, sc, op.va, [&](ProcId p, Va a) {
+			      return va_mapped(s, sc, p, a);
+		      }));
 }
 
 /* check_writable_vma(): no page of the range in a read-only VMA. */
