@@ -187,7 +187,8 @@ void IncrementalInvariants::absorb(const Snapshot &snap, const SnapshotDelta &d)
 		if (anon_.size() < f)
 			anon_.resize(f, true);
 		anon_[f - 1] = anon;
-		reclassify |= anon != counted;
+		/* only a folio some counted mapping names was classified at all */
+		reclassify |= anon != counted && f <= folios_.size() && folios_[f - 1].any_map > 0;
 	}
 	if (reclassify)
 		recount_rss(snap);

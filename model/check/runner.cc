@@ -50,7 +50,7 @@ Runner &Runner::operator=(const Runner &o)
 	reported_this_step_ = o.reported_this_step_;
 	/* the copied kernel model logs every entry as changed: start seen_ empty */
 	seen_ = Snapshot{};
-	ref_seen_.reset();
+	ref_seen_valid_ = false;
 	inc_ = IncrementalInvariants(cfg_);
 	checked_.reset();
 	full_any_ = full_settled_ = ended_clean_ = false;
@@ -67,9 +67,11 @@ bool Runner::failed() const
 
 const Snapshot &Runner::reference_snapshot() const
 {
-	if (!ref_seen_)
-		ref_seen_ = ref_.snapshot();
-	return *ref_seen_;
+	if (!ref_seen_valid_) {
+		ref_.snapshot_into(ref_seen_);
+		ref_seen_valid_ = true;
+	}
+	return ref_seen_;
 }
 
 std::optional<Value> Runner::observe(const Observable &obs, std::string *error) const
@@ -243,7 +245,7 @@ StepResult Runner::step(const Op &op)
 	const size_t before = violations_.size();
 	res.note = kernel_.apply(op);
 	ref_.apply(op);
-	ref_seen_.reset();
+	ref_seen_valid_ = false;
 
 	refresh_seen();
 	check_step_end();

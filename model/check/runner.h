@@ -150,10 +150,12 @@ private:
 	/*
 	 * The reference model's Snapshot since its last apply, if built: the
 	 * differential comparison builds it after every step, and the fuzz
-	 * decoder asks for it again to name live folios. Not copied with the
-	 * Runner (rebuilt on demand).
+	 * decoder asks for it again to name live folios. Refilled in place
+	 * (ReferenceModel::snapshot_into()), so most steps allocate nothing
+	 * for it. Not copied with the Runner (rebuilt on demand).
 	 */
-	mutable std::optional<Snapshot> ref_seen_;
+	mutable Snapshot ref_seen_;
+	mutable bool ref_seen_valid_ = false;
 };
 
 /*

@@ -17,7 +17,7 @@ bool ReferenceModel::State::needs_cow_for_dma(ProcId p, FolioId id) const
 {
 	if (!procs[p].has_pinned)
 		return false;
-	return derived_maybe_pinned(folio(id), holders_of(id));
+	return maybe_dma_pinned(id);
 }
 
 /*

@@ -104,6 +104,37 @@ std::vector<Holders> ReferenceModel::State::count_holders() const
 }
 
 /*
+ * maybe_dma_pinned - derived_maybe_pinned(folio(@id), holders_of(@id)),
+ * without counting every holder where that cannot change the answer: a
+ * live pin on a page of the folio makes it true (_pincount of a large
+ * folio, GUP_PIN_COUNTING_BIAS references on order 0); without one a large
+ * folio is not pinned, and an order-0 folio reaches the bias only if the
+ * world holds that many pages at all. fork asks this per copied PTE, which
+ * made it quadratic in the mapped pages.
+ */
+bool ReferenceModel::State::maybe_dma_pinned(FolioId id) const
+{
+	size_t world = 0;
+	for (const RHandle &h : pins)
+		if (!h.released)
+			for (const HandleView::Page &pg : h.pages)
+				if (pg.folio == id)
+					return true;
+	if (folio(id).large())
+		return false;
+	for (const RProc &proc : procs)
+		world += proc.ptes.size() + proc.pmds.size();
+	for (const RHandle &h : refs)
+		world += h.released ? 0 : h.pages.size();
+	for (const RFile &file : files)
+		world += file.cache.size();
+	world += swap_cache.size();
+	if (world < kGupPinCountingBias)
+		return false;
+	return derived_maybe_pinned(folio(id), holders_of(id));
+}
+
+/*
  * derived_refcount - one reference per PTE and per PMD, one per FOLL_GET
  * page, per pinned page one (large folio) or GUP_PIN_COUNTING_BIAS
  * (order 0) as try_grab_folio() takes them, and one per page in the page

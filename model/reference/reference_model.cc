@@ -49,6 +49,8 @@ ReferenceModel::~ReferenceModel() = default;
 const Config &ReferenceModel::config() const { return s_->cfg; }
 Snapshot ReferenceModel::snapshot() const { return s_->snapshot(); }
 
+void ReferenceModel::snapshot_into(Snapshot &snap) const { s_->snapshot_into(snap); }
+
 std::optional<Rejection> ReferenceModel::check(const Op &op) const
 {
 	return s_->check(op);
@@ -219,20 +221,55 @@ bool ReferenceModel::State::lookup(ProcId p, Va va, FolioId *f, uint32_t *page,
 	return true;
 }
 
-/*
- * snapshot - the observables: page tables and handles as stored, every
- * count derived from one count of all holders, RSS from the page tables
- * (one page per PTE, nr_pages per PMD).
- */
-Snapshot ReferenceModel::State::snapshot() const
-{
-	Snapshot snap;
-	std::vector<Holders> all = count_holders();
+namespace {
 
+/*
+ * refill_map - make @out hold @in's entries, each through @view, reusing
+ * @out's nodes where the keys are already there: the Runner refills one
+ * Snapshot per statement and most entries stay put from one to the next.
+ */
+template <class View, class Entry, class Fn>
+void refill_map(std::map<Va, View> &out, const std::map<Va, Entry> &in, Fn view)
+{
+	auto o = out.begin();
+	for (const auto &[va, e] : in) {
+		while (o != out.end() && o->first < va)
+			o = out.erase(o);
+		if (o != out.end() && o->first == va)
+			(o++)->second = view(e);
+		else
+			out.emplace_hint(o, va, view(e));
+	}
+	out.erase(o, out.end());
+}
+
+void refill_handles(const std::vector<RHandle> &in, std::vector<HandleView> &out)
+{
+	out.resize(in.size());
+	for (size_t i = 0; i < in.size(); i++) {
+		out[i].id = static_cast<HandleId>(i + 1);
+		out[i].proc = in[i].proc;
+		out[i].released = in[i].released;
+		out[i].pages = in[i].pages;
+	}
+}
+
+} // namespace
+
+/*
+ * snapshot_into - the observables, written over @snap: page tables and
+ * handles as stored, every count derived from one count of all holders,
+ * RSS from the page tables (one page per PTE, nr_pages per PMD).
+ */
+void ReferenceModel::State::snapshot_into(Snapshot &snap) const
+{
+	const std::vector<Holders> all = count_holders();
+
+	snap.folios.resize(folios.size());
 	for (FolioId id = 1; id <= folios.size(); id++) {
 		const RFolio &f = folio(id);
 		const Holders &h = all[id - 1];
-		FolioView v;
+		FolioView &v = snap.folios[id - 1];
 		v.id = id;
 		v.order = f.order;
 		v.anon = f.anon;
@@ -246,39 +283,43 @@ Snapshot ReferenceModel::State::snapshot() const
 		v.queued = queued(id);
 		v.partially_mapped = f.partially_mapped;
 		v.lazyfree = f.lazyfree;
+		v.page_mapcount.resize(f.nr_pages());
+		v.anon_exclusive.resize(f.nr_pages());
 		for (unsigned i = 0; i < f.nr_pages(); i++) {
-			v.page_mapcount.push_back(derived_page_mapcount(h, i));
-			v.anon_exclusive.push_back(f.anon_exclusive[i]);
+			v.page_mapcount[i] = derived_page_mapcount(h, i);
+			v.anon_exclusive[i] = f.anon_exclusive[i];
 		}
-		snap.folios.push_back(std::move(v));
 	}
 
+	snap.procs.resize(procs.size());
 	for (ProcId p = 0; p < procs.size(); p++) {
 		const RProc &proc = procs[p];
-		ProcView pv;
+		ProcView &pv = snap.procs[p];
 		pv.id = p;
 		pv.exited = proc.exited;
-		for (const auto &[va, pte] : proc.ptes) {
-			pv.ptes.emplace(va, PteView{pte.folio, pte.page, pte.writable, pte.young});
+		pv.rss_anon = pv.rss_file = 0;
+		refill_map(pv.ptes, proc.ptes, [&](const RPte &pte) {
 			(folio(pte.folio).anon ? pv.rss_anon : pv.rss_file) += 1;
-		}
-		for (const auto &[va, e] : proc.swp)
-			pv.swap.emplace(va, SwapPteView{e.slot, e.exclusive});
-		for (const auto &[va, pmd] : proc.pmds) {
-			pv.pmds.emplace(va, PmdView{pmd.folio, pmd.writable, pmd.young});
-			(folio(pmd.folio).anon ? pv.rss_anon : pv.rss_file) += folio(pmd.folio).nr_pages();
-		}
-		snap.procs.push_back(std::move(pv));
+			return PteView{pte.folio, pte.page, pte.writable, pte.young};
+		});
+		refill_map(pv.swap, proc.swp,
+			   [](const RSwp &e) { return SwapPteView{e.slot, e.exclusive}; });
+		refill_map(pv.pmds, proc.pmds, [&](const RPmd &pmd) {
+			(folio(pmd.folio).anon ? pv.rss_anon : pv.rss_file) +=
+				folio(pmd.folio).nr_pages();
+			return PmdView{pmd.folio, pmd.writable, pmd.young};
+		});
 	}
 
-	auto handles = [](const std::vector<RHandle> &in, std::vector<HandleView> &out) {
-		for (size_t i = 0; i < in.size(); i++)
-			out.push_back(HandleView{static_cast<HandleId>(i + 1), in[i].proc,
-						 in[i].released, in[i].pages});
-	};
-	handles(pins, snap.pins);
-	handles(refs, snap.refs);
+	refill_handles(pins, snap.pins);
+	refill_handles(refs, snap.refs);
 	snap.split_queue.assign(split_queue.begin(), split_queue.end());
+}
+
+Snapshot ReferenceModel::State::snapshot() const
+{
+	Snapshot snap;
+	snapshot_into(snap);
 	return snap;
 }
 

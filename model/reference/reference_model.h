@@ -50,6 +50,8 @@ public:
 	std::string apply(const Op &op);
 
 	Snapshot snapshot() const;
+	/* snapshot_into - snapshot() written over @snap, reusing its storage. */
+	void snapshot_into(Snapshot &snap) const;
 	const Config &config() const;
 
 private:

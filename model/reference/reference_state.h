@@ -189,6 +189,7 @@ struct ReferenceModel::State {
 	Holders holders_of(FolioId f) const;
 	std::vector<Holders> count_holders() const;
 	long refcount(FolioId f) const { return derived_refcount(folio(f), holders_of(f)); }
+	bool maybe_dma_pinned(FolioId f) const;
 
 	/* --- deferred_split.cc --- */
 	FolioId folio_alloc(unsigned order);
@@ -296,6 +297,7 @@ struct ReferenceModel::State {
 	std::optional<Rejection> check_madv_free(const Op &op) const;
 
 	Snapshot snapshot() const;
+	void snapshot_into(Snapshot &snap) const;
 };
 
 /* Names as the trace format spells them (kept local: no parser needed). */

@@ -143,7 +143,7 @@ std::string ReferenceModel::State::swapout_one(FolioId id)
 		for (Va va : vas) {
 			uint32_t page = procs[p].ptes.at(va).page;
 			bool exclusive = folio(id).anon_exclusive[page];
-			if (exclusive && derived_maybe_pinned(folio(id), holders_of(id)))
+			if (exclusive && maybe_dma_pinned(id))
 				return "swapout failed: " + ref_proc(p) + " " + ref_hex(va) +
 				       " maps a page that may be pinned";
 			folio(id).anon_exclusive[page] = false;
