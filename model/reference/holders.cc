@@ -90,17 +90,23 @@ Holders ReferenceModel::State::holders_of(FolioId f) const
 	return h;
 }
 
-/* count_holders - the holders of every folio; index folio id - 1. */
-std::vector<Holders> ReferenceModel::State::count_holders() const
+/*
+ * count_holders - the holders of every folio into @all, index folio id - 1.
+ * @all's buffers are reused: the callers run once per statement, and
+ * keep one per thread.
+ */
+void ReferenceModel::State::count_holders(std::vector<Holders> &all) const
 {
-	std::vector<Holders> all;
-	all.reserve(folios.size());
-	for (const RFolio &f : folios)
-		all.emplace_back(f.nr_pages());
+	all.resize(folios.size());
+	for (size_t i = 0; i < folios.size(); i++) {
+		Holders &h = all[i];
+		h.ptes.assign(folios[i].nr_pages(), 0);
+		h.pins.assign(folios[i].nr_pages(), 0);
+		h.pmds = h.refs = h.cache = 0;
+	}
 	for_each_holder([&](FolioId id, uint32_t page, Holder kind) {
 		add_holder(all[id - 1], page, kind);
 	});
-	return all;
 }
 
 /*

@@ -263,7 +263,8 @@ void refill_handles(const std::vector<RHandle> &in, std::vector<HandleView> &out
  */
 void ReferenceModel::State::snapshot_into(Snapshot &snap) const
 {
-	const std::vector<Holders> all = count_holders();
+	static thread_local std::vector<Holders> all;
+	count_holders(all);
 
 	snap.folios.resize(folios.size());
 	for (FolioId id = 1; id <= folios.size(); id++) {

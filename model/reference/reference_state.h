@@ -187,7 +187,7 @@ struct ReferenceModel::State {
 	/* --- holders.cc --- */
 	template <typename Fn> void for_each_holder(Fn fn) const;
 	Holders holders_of(FolioId f) const;
-	std::vector<Holders> count_holders() const;
+	void count_holders(std::vector<Holders> &all) const;
 	long refcount(FolioId f) const { return derived_refcount(folio(f), holders_of(f)); }
 	bool maybe_dma_pinned(FolioId f) const;
 
