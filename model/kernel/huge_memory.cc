@@ -148,7 +148,7 @@ bool KernelModel::State::do_huge_pmd_wp_page(ProcId p, Va va, bool unshare)
 			__split_huge_pmd_locked(p, haddr);
 			return false;
 		}
-		f.pages[0].anon_exclusive = true;  /* folio_move_anon_rmap + SetPageAnonExclusive */
+		f.pages.write(0).anon_exclusive = true;  /* folio_move_anon_rmap + SetPageAnonExclusive */
 	}
 	if (!unshare) {
 		pmd->writable = true;              /* maybe_pmd_mkwrite(pmd_mkdirty()) */
@@ -327,7 +327,7 @@ int KernelModel::State::split_folio(KFolio &fin, std::string *note)
 		t.mapping = mapping;
 		t.index = index + i;
 		t._refcount = 1 + file;  /* page_ref_unfreeze(page_tail, 1 + …) */
-		t.pages[0].anon_exclusive = exclusive_bits[i];
+		t.pages.write(0).anon_exclusive = exclusive_bits[i];
 		t.lazyfree = folio(head).lazyfree;  /* PG_swapbacked is copied to tails */
 		if (file)
 			files[mapping - 1].i_pages[index + i] = ids[i];

@@ -257,7 +257,7 @@ void KernelModel::State::free_folio(KFolio &f)
 	note_folio_write(f.id);
 	folio_unqueue_deferred_split(f);
 	f.freed = true;
-	for (KPage &pg : f.pages)
+	for (KPage &pg : f.pages.write_all())
 		pg.anon_exclusive = false;
 }
 

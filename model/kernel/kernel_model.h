@@ -58,8 +58,9 @@ public:
 	 * snapshot_update - make @out equal to snapshot() in O(what changed)
 	 * and list in @delta (cleared first) what that changed. @out must be
 	 * empty or hold what this model showed at its previous
-	 * snapshot_update(): the page tables' change logs are relative to
-	 * that call, which consumes them. A copy of the model starts with
+	 * snapshot_update(): the change logs of the page tables and of each
+	 * folio's pages (tracked_map.h, tracked_pages.h) are relative to that
+	 * call, which consumes them. A copy of the model starts with
 	 * every entry logged, so a copy's first update against an empty
 	 * Snapshot lists every entry as new. Returns !delta.empty().
 	 */

@@ -15,6 +15,7 @@
 
 #include "model/kernel/kernel_model.h"
 #include "model/kernel/tracked_map.h"
+#include "model/kernel/tracked_pages.h"
 
 #include <deque>
 #include <map>
@@ -29,11 +30,6 @@ namespace fc {
 inline constexpr long ENTIRELY_MAPPED = 0x800000;
 inline constexpr long FOLIO_PAGES_MAPPED = ENTIRELY_MAPPED - 1;
 
-/* struct page: only what foliocheck models. */
-struct KPage {
-	long _mapcount = -1;
-	bool anon_exclusive = false;   /* PG_anon_exclusive */
-};
 
 /* struct folio */
 struct KFolio {
@@ -53,7 +49,7 @@ struct KFolio {
 	bool swapcache = false;         /* PG_swapcache */
 	bool lazyfree = false;          /* !PG_swapbacked: MADV_FREE */
 	uint64_t swap = 0;              /* folio->swap: slot of page 0 */
-	std::vector<KPage> pages;
+	TrackedPages pages;             /* struct page of each page; writes logged */
 
 	unsigned nr_pages() const { return 1u << order; }
 	bool large() const { return order > 0; }

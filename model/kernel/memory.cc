@@ -209,7 +209,7 @@ std::string KernelModel::State::do_wp_page(ProcId p, Va va, bool unshare)
 		return "";
 	}
 	if (f.anon && (f.pages[pte.page].anon_exclusive || wp_can_reuse_anon_folio(f))) {
-		f.pages[pte.page].anon_exclusive = true;
+		f.pages.write(pte.page).anon_exclusive = true;
 		if (!unshare) {
 			pte.writable = true;
 			pte.young = true;

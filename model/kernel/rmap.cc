@@ -44,10 +44,10 @@ void KernelModel::State::folio_add_new_anon_rmap(KFolio &f, bool exclusive, bool
 	note_folio_write(f.id);
 	f.anon = true;
 	if (!f.large()) {
-		f.pages[0]._mapcount = 0;
-		f.pages[0].anon_exclusive = exclusive;
+		f.pages.write(0)._mapcount = 0;
+		f.pages.write(0).anon_exclusive = exclusive;
 	} else if (!pmd_mapped) {
-		for (KPage &pg : f.pages) {
+		for (KPage &pg : f.pages.write_all()) {
 			pg._mapcount = 0;
 			pg.anon_exclusive = exclusive;
 		}
@@ -57,7 +57,7 @@ void KernelModel::State::folio_add_new_anon_rmap(KFolio &f, bool exclusive, bool
 		f._entire_mapcount = 0;
 		f._large_mapcount = 0;                  /* folio_set_large_mapcount(1) */
 		f._nr_pages_mapped = ENTIRELY_MAPPED;
-		f.pages[0].anon_exclusive = exclusive;
+		f.pages.write(0).anon_exclusive = exclusive;
 	}
 }
 
@@ -70,13 +70,13 @@ static void __folio_add_rmap_ptes(KernelModel::State &s, KFolio &f, uint32_t pag
 {
 	if (!f.large()) {
 		s.atomic_rmw();
-		f.pages[0]._mapcount++;
+		f.pages.write(0)._mapcount++;
 		return;
 	}
 	long first = 0;
 	for (unsigned i = 0; i < nr; i++) {
 		s.atomic_rmw();
-		if (++f.pages[page + i]._mapcount == 0)
+		if (++f.pages.write(page + i)._mapcount == 0)
 			first++;
 	}
 	if (first) {
@@ -99,7 +99,7 @@ void KernelModel::State::folio_add_anon_rmap_ptes(KFolio &f, uint32_t page, unsi
 	__folio_add_rmap_ptes(*this, f, page, nr);
 	if (exclusive)
 		for (unsigned i = 0; i < nr; i++)
-			f.pages[page + i].anon_exclusive = true;
+			f.pages.write(page + i).anon_exclusive = true;
 }
 
 /*
@@ -125,12 +125,12 @@ void KernelModel::State::folio_dup_file_rmap_ptes(KFolio &f, uint32_t page, unsi
 	note_folio_write(f.id);
 	if (!f.large()) {
 		atomic_rmw();
-		f.pages[0]._mapcount++;
+		f.pages.write(0)._mapcount++;
 		return;
 	}
 	for (unsigned i = 0; i < nr; i++) {
 		atomic_rmw();
-		f.pages[page + i]._mapcount++;
+		f.pages.write(page + i)._mapcount++;
 	}
 	atomic_rmw();
 	f._large_mapcount += nr;
@@ -148,7 +148,7 @@ void KernelModel::State::folio_add_anon_rmap_pmd(KFolio &f, bool exclusive)
 	atomic_rmw();
 	f._large_mapcount++;
 	if (exclusive)
-		f.pages[0].anon_exclusive = true;
+		f.pages.write(0).anon_exclusive = true;
 }
 
 /*
@@ -169,7 +169,7 @@ void KernelModel::State::folio_remove_rmap_ptes(KFolio &f, uint32_t page, unsign
 
 	if (!f.large()) {
 		atomic_rmw();
-		f.pages[0]._mapcount--;
+		f.pages.write(0)._mapcount--;
 		return;
 	}
 
@@ -178,7 +178,7 @@ void KernelModel::State::folio_remove_rmap_ptes(KFolio &f, uint32_t page, unsign
 	long last = 0;
 	for (unsigned i = 0; i < nr; i++) {
 		atomic_rmw();
-		if (--f.pages[page + i]._mapcount == -1)
+		if (--f.pages.write(page + i)._mapcount == -1)
 			last++;
 	}
 	long nr_unmapped = 0;
@@ -245,15 +245,15 @@ int KernelModel::State::folio_try_dup_anon_rmap_ptes(KFolio &f, uint32_t page, u
 				return -16; /* -EBUSY */
 
 	if (!f.large()) {
-		f.pages[0].anon_exclusive = false;
+		f.pages.write(0).anon_exclusive = false;
 		atomic_rmw();
-		f.pages[0]._mapcount++;
+		f.pages.write(0)._mapcount++;
 		return 0;
 	}
 	for (unsigned i = 0; i < nr; i++) {
-		f.pages[page + i].anon_exclusive = false;
+		f.pages.write(page + i).anon_exclusive = false;
 		atomic_rmw();
-		f.pages[page + i]._mapcount++;
+		f.pages.write(page + i)._mapcount++;
 	}
 	atomic_rmw();
 	f._large_mapcount += nr;
@@ -269,7 +269,7 @@ int KernelModel::State::folio_try_dup_anon_rmap_pmd(KFolio &f, ProcId src)
 	if (f.pages[0].anon_exclusive) {
 		if (maybe_pinned)
 			return -16; /* -EBUSY */
-		f.pages[0].anon_exclusive = false;
+		f.pages.write(0).anon_exclusive = false;
 	}
 	atomic_rmw();
 	f._entire_mapcount++;
@@ -290,7 +290,7 @@ int KernelModel::State::folio_try_share_anon_rmap_pte(KFolio &f, uint32_t page)
 	note_folio_write(f.id);
 	if (folio_maybe_dma_pinned(f) && !mutant(Mutant::swapout_ignores_pin))
 		return -16;
-	f.pages[page].anon_exclusive = false;
+	f.pages.write(page).anon_exclusive = false;
 	return 0;
 }
 
@@ -299,7 +299,7 @@ int KernelModel::State::folio_try_share_anon_rmap_pmd(KFolio &f)
 	note_folio_write(f.id);
 	if (folio_maybe_dma_pinned(f) && !mutant(Mutant::swapout_ignores_pin))
 		return -16;
-	f.pages[0].anon_exclusive = false;
+	f.pages.write(0).anon_exclusive = false;
 	return 0;
 }
 

@@ -118,12 +118,19 @@ void update_handles(std::vector<HandleView> &out, const std::vector<KHandle> &in
 
 /*
  * fill_folio_view - the reader's view of @f into @v, field by field so that
- * its buffers are reused; returns whether @v changed.
+ * its buffers are reused; returns whether @v changed. The per-page views are
+ * refreshed for the pages @f logged as written only, unless every page may
+ * differ (a new view, a new size, the PMD count that every page_mapcount()
+ * includes, or a log that says "all"). The log is left for the caller to
+ * consume: only snapshot_update() keeps a view it refreshes.
  */
 bool KernelModel::State::fill_folio_view(const KFolio &f, FolioView &v) const
 {
 	bool changed = false;
 	const long entire = f.large() ? f._entire_mapcount + 1 : 0;
+	const bool every_page = f.pages.all_written() || v.entire_mapcount != entire ||
+				v.page_mapcount.size() != f.nr_pages() ||
+				v.anon_exclusive.size() != f.nr_pages();
 	long nr_mapped;
 	if (f.large())
 		nr_mapped = f._nr_pages_mapped & FOLIO_PAGES_MAPPED;
@@ -150,12 +157,19 @@ bool KernelModel::State::fill_folio_view(const KFolio &f, FolioView &v) const
 		v.anon_exclusive.resize(f.nr_pages());
 		changed = true;
 	}
-	for (unsigned i = 0; i < f.nr_pages(); i++) {
+	auto fill_page = [&](unsigned i) {
 		changed |= assign(v.page_mapcount[i], f.pages[i]._mapcount + 1 + entire);
 		if (v.anon_exclusive[i] != f.pages[i].anon_exclusive) {
 			v.anon_exclusive[i] = f.pages[i].anon_exclusive;
 			changed = true;
 		}
+	};
+	if (every_page) {
+		for (unsigned i = 0; i < f.nr_pages(); i++)
+			fill_page(i);
+	} else {
+		for (uint32_t i : f.pages.written())
+			fill_page(i);
 	}
 	return changed;
 }
@@ -202,12 +216,16 @@ bool KernelModel::snapshot_update(Snapshot &out, SnapshotDelta &d) const
 	out.folios.resize(s.folios.size());
 	for (size_t n = old_folios; n < s.folios.size(); n++) {
 		s.fill_folio_view(s.folios[n], out.folios[n]);
+		s.folios[n].pages.consume_log();
 		d.folios.push_back(static_cast<FolioId>(n + 1));
 	}
 	for (FolioId f : s.touched) {
 		s.touched_flags[f - 1] = 0;
-		if (f <= old_folios && s.fill_folio_view(s.folios[f - 1], out.folios[f - 1]))
+		if (f > old_folios)
+			continue;
+		if (s.fill_folio_view(s.folios[f - 1], out.folios[f - 1]))
 			d.folios.push_back(f);
+		s.folios[f - 1].pages.consume_log();
 	}
 	s.touched.clear();
 
