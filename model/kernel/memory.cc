@@ -325,10 +325,11 @@ unsigned KernelModel::State::__folio_pte_batch(ProcId p, Va va, Va end) const
 		return 1;
 	Va table_end = pmd_align(va) + pmd_nr();
 	Va max = std::min({end, table_end, va + (f.nr_pages() - first->page)});
+	/* the PTEs of [va, max) in VA order: a hole ends the batch */
 	unsigned nr = 1;
-	for (Va a = va + 1; a < max; a++) {
-		const KPte *pte = pte_at(p, a);
-		if (!pte || pte->folio != first->folio || pte->page != first->page + nr)
+	for (auto it = std::next(mms[p].ptes.find(va));
+	     it != mms[p].ptes.end() && it->first == va + nr && it->first < max; ++it) {
+		if (it->second.folio != first->folio || it->second.page != first->page + nr)
 			break;
 		nr++;
 	}
