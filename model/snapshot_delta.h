@@ -13,7 +13,9 @@
  *
  * Every change to @ptes and @pmds is listed with its value before and after
  * (an absent entry is nullopt). @folios lists folios whose FolioView changed,
- * new ones included; @procs processes whose exited flag or RSS counters
+ * new ones included; @pages the (folio, page) pairs whose per-page view
+ * (page_mapcount, anon_exclusive) may have changed, and @pages_all the
+ * folios any of whose pages may have (new ones, a new size or PMD count); @procs processes whose exited flag or RSS counters
  * changed, new ones included; @handles the pins and references that appeared
  * or changed, with their views before (nullopt for a new one).
  */
@@ -44,8 +46,15 @@ struct HandleChange {
 	std::optional<HandleView> before;
 };
 
+struct PageRef {
+	FolioId folio;
+	uint32_t page;
+};
+
 struct SnapshotDelta {
 	std::vector<FolioId> folios;
+	std::vector<PageRef> pages;
+	std::vector<FolioId> pages_all;
 	std::vector<ProcId> procs;
 	std::vector<PteChange> ptes;
 	std::vector<PmdChange> pmds;
@@ -58,12 +67,14 @@ struct SnapshotDelta {
 
 	bool empty() const
 	{
-		return folios.empty() && procs.empty() && ptes.empty() && pmds.empty() &&
+		return folios.empty() && pages.empty() && pages_all.empty() && procs.empty() && ptes.empty() && pmds.empty() &&
 		       handles.empty() && !queue_changed && !swap_changed;
 	}
 	void clear()
 	{
 		folios.clear();
+		pages.clear();
+		pages_all.clear();
 		procs.clear();
 		ptes.clear();
 		pmds.clear();

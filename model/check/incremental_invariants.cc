@@ -10,6 +10,7 @@
 #include "model/check/incremental_invariants.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace fc {
 
@@ -44,6 +45,9 @@ void IncrementalInvariants::reset()
 	folios_.clear();
 	procs_.clear();
 	anon_.clear();
+	verdicts_.clear();
+	dirty_pages_.clear();
+	dirty_folios_.clear();
 	any_ = {};
 	settled_ = {};
 }
@@ -95,6 +99,7 @@ void IncrementalInvariants::count_pte(const Snapshot &snap, ProcId p, const PteV
 	}
 	t.any_map += sign;
 	touch_folio(pte.folio);
+	dirty_pages_.push_back({pte.folio, pte.page});
 }
 
 void IncrementalInvariants::count_pmd(const Snapshot &snap, ProcId p, const PmdView &pmd, int sign)
@@ -111,6 +116,7 @@ void IncrementalInvariants::count_pmd(const Snapshot &snap, ProcId p, const PmdV
 		t.pmd_writable += sign;
 	t.any_map += sign;
 	touch_folio(pmd.folio);
+	dirty_folios_.push_back(pmd.folio);
 }
 
 void IncrementalInvariants::count_handle(const HandleView &h, bool pin, int sign)
@@ -124,6 +130,7 @@ void IncrementalInvariants::count_handle(const HandleView &h, bool pin, int sign
 		if (pin) {
 			t.pin_pages += sign;
 			add_at(t.pinned, pg.page, sign);
+			dirty_pages_.push_back({pg.folio, pg.page});
 		} else {
 			t.ref_pages += sign;
 		}
@@ -190,8 +197,98 @@ void IncrementalInvariants::absorb(const Snapshot &snap, const SnapshotDelta &d)
 		/* only a folio some counted mapping names was classified at all */
 		reclassify |= anon != counted && f <= folios_.size() && folios_[f - 1].any_map > 0;
 	}
+	for (const PageRef &pg : d.pages)
+		dirty_pages_.push_back(pg);
+	for (FolioId f : d.pages_all)
+		dirty_folios_.push_back(f);
+	judge_dirty(snap);
 	if (reclassify)
 		recount_rss(snap);
+}
+
+/* page_bits - the PageBits page @page of the folio viewed as @v, tallied as @t, breaks. */
+uint8_t IncrementalInvariants::page_bits(const FolioView &v, const FolioTally &t, uint32_t page) const
+{
+	const uint32_t ptes = at_or_zero(t.pte, page);
+	const bool exclusive = page < v.anon_exclusive.size() && v.anon_exclusive[page];
+	uint8_t bits = 0;
+	if (at_or_zero(t.pte_writable, page) > 0 && !exclusive)
+		bits |= kWritableNotExclusive;
+	if (exclusive && ptes + t.pmd > 1)
+		bits |= kExclusiveMappedTwice;
+	if (at_or_zero(t.pinned, page) > 0 && (t.pmd > 0 || ptes > 0)) {
+		/* a page mapped by the PMD only is judged by the head's bit */
+		const uint32_t bit = ptes > 0 ? page : 0;
+		if (!(bit < v.anon_exclusive.size() && v.anon_exclusive[bit]))
+			bits |= kPinnedNotExclusive;
+	}
+	if (page < v.page_mapcount.size() && v.page_mapcount[page] != long(ptes) + long(t.pmd))
+		bits |= kPageMapcountDiffers;
+	return bits;
+}
+
+/* judge_page - redo page @page's verdicts in folio @f's counts (a no-op past its end). */
+void IncrementalInvariants::judge_page(const Snapshot &snap, FolioId f, uint32_t page)
+{
+	if (f == 0 || f > snap.folios.size())
+		return;
+	const FolioView &v = snap.folios[f - 1];
+	if (verdicts_.size() < f)
+		verdicts_.resize(f);
+	PageVerdicts &pv = verdicts_[f - 1];
+	if (pv.bits.size() != v.nr_pages()) {
+		judge_folio(snap, f);
+		return;
+	}
+	if (page >= v.nr_pages())
+		return;
+	static const FolioTally none;
+	const FolioTally &t = f <= folios_.size() ? folios_[f - 1] : none;
+	const uint8_t was = pv.bits[page], now = page_bits(v, t, page);
+	const uint32_t ptes = at_or_zero(t.pte, page);
+	for (unsigned b = 0; b < kPageBits; b++)
+		pv.pages_with[b] += ((now >> b) & 1) - ((was >> b) & 1);
+	pv.pte_sum += long(ptes) - long(pv.ptes[page]);
+	pv.pages_with_pte += (ptes > 0) - (pv.ptes[page] > 0);
+	pv.bits[page] = now;
+	pv.ptes[page] = ptes;
+}
+
+/* judge_folio - redo every page's verdicts of folio @f from nothing. */
+void IncrementalInvariants::judge_folio(const Snapshot &snap, FolioId f)
+{
+	if (f == 0 || f > snap.folios.size())
+		return;
+	if (verdicts_.size() < f)
+		verdicts_.resize(f);
+	PageVerdicts &pv = verdicts_[f - 1];
+	pv = PageVerdicts{};
+	const uint32_t nr = snap.folios[f - 1].nr_pages();
+	pv.bits.assign(nr, 0);
+	pv.ptes.assign(nr, 0);
+	for (uint32_t page = 0; page < nr; page++)
+		judge_page(snap, f, page);
+}
+
+/*
+ * judge_dirty - the verdicts of what this delta touched, now that every
+ * tally is in: whole folios first, then single pages (page 0 of a folio
+ * under a PMD stands for every page its PMD maps).
+ */
+void IncrementalInvariants::judge_dirty(const Snapshot &snap)
+{
+	for (const PageRef &pg : dirty_pages_)
+		if (pg.page == 0 && pg.folio != 0 && pg.folio <= folios_.size() &&
+		    folios_[pg.folio - 1].pmd > 0)
+			dirty_folios_.push_back(pg.folio);
+	sort_unique(dirty_folios_);
+	for (FolioId f : dirty_folios_)
+		judge_folio(snap, f);
+	for (const PageRef &pg : dirty_pages_)
+		if (!std::binary_search(dirty_folios_.begin(), dirty_folios_.end(), pg.folio))
+			judge_page(snap, pg.folio, pg.page);
+	dirty_pages_.clear();
+	dirty_folios_.clear();
 }
 
 /* The predicates of invariants.cc, for folio @id of @snap. */
@@ -217,47 +314,34 @@ bool IncrementalInvariants::folio_fails(const Snapshot &snap, FolioId id, bool s
 	if ((f.freed || f.refcount <= 0) &&
 	    (t.any_map > 0 || f.mapcount != 0 || handle_refs > 0 || f.queued || t.on_queue > 0))
 		return true;
-	/* The page loops below run only where their tallies say a page could fail. */
+	/* The per-page predicates, as counted by judge_page(). */
+	static const PageVerdicts unjudged;
+	const PageVerdicts &pv = id <= verdicts_.size() ? verdicts_[id - 1] : unjudged;
+	if (pv.bits.size() != nr)
+		return true; /* never judged: may fail, let the full check say */
+	auto some_page = [&](PageBit b) { return pv.pages_with[std::countr_zero(unsigned(b))] > 0; };
 	if (!f.freed && f.anon) {
 		/* writable_implies_exclusive */
-		for (uint32_t i = 0; t.writable > 0 && i < f.anon_exclusive.size(); i++)
-			if (at_or_zero(t.pte_writable, i) > 0 && !f.anon_exclusive[i])
-				return true;
+		if (some_page(kWritableNotExclusive))
+			return true;
 		if (t.pmd_writable > 0 && !f.anon_exclusive.empty() && !f.anon_exclusive[0])
 			return true;
-		/*
-		 * exclusive_single_mm: a page mapped twice has two PTEs, or a
-		 * PTE and the PMD, or the folio has two PMDs.
-		 */
-		const bool some_page_twice =
-			t.multi > 0 || t.pmd > 1 || (t.pmd == 1 && t.any_map > 1);
-		for (uint32_t i = 0; some_page_twice && i < f.anon_exclusive.size() && i < nr; i++)
-			if (f.anon_exclusive[i] && at_or_zero(t.pte, i) + t.pmd > 1)
-				return true;
+		/* exclusive_single_mm: an exclusive page mapped twice (two PTEs, a PTE and the PMD, two PMDs) */
+		if (some_page(kExclusiveMappedTwice))
+			return true;
 		/* pinned_anon_exclusive */
-		for (uint32_t i = 0; t.pin_pages > 0 && i < nr; i++) {
-			if (at_or_zero(t.pinned, i) == 0 || (t.pmd == 0 && at_or_zero(t.pte, i) == 0))
-				continue;
-			const uint32_t bit = at_or_zero(t.pte, i) > 0 ? i : 0;
-			if (!(bit < f.anon_exclusive.size() && f.anon_exclusive[bit]))
-				return true;
-		}
+		if (t.pin_pages > 0 && some_page(kPinnedNotExclusive))
+			return true;
 	}
 	if (!settled || f.freed)
 		return false;
-	/* counters_match_tables and partially_mapped_queued, in one pass over the pages */
-	long mapcount = t.pmd, nr_mapped = 0, mapped = 0;
-	bool page_differs = false;
-	for (uint32_t i = 0; i < nr; i++) {
-		const uint32_t ptes = at_or_zero(t.pte, i);
-		mapcount += ptes;
-		nr_mapped += ptes > 0;
-		mapped += t.pmd > 0 || ptes > 0;
-		page_differs |= i < f.page_mapcount.size() &&
-				f.page_mapcount[i] != long(ptes) + long(t.pmd);
-	}
+	/* counters_match_tables and partially_mapped_queued, from the sums over the pages */
+	const long mapcount = long(t.pmd) + pv.pte_sum;
+	const long nr_mapped = pv.pages_with_pte;
+	const long mapped = t.pmd > 0 ? long(nr) : nr_mapped;
 	if (f.mapcount != mapcount || f.entire_mapcount != long(t.pmd) ||
-	    f.nr_pages_mapped != nr_mapped || page_differs || f.refcount < mapcount + handle_refs)
+	    f.nr_pages_mapped != nr_mapped || some_page(kPageMapcountDiffers) ||
+	    f.refcount < mapcount + handle_refs)
 		return true;
 	return f.anon && f.order >= 2 && !f.queued && mapped > 0 && mapped < long(nr);
 }
@@ -304,7 +388,8 @@ void IncrementalInvariants::mark_checked(bool settled)
 }
 
 void IncrementalInvariants::build(const Snapshot &snap, std::vector<FolioTally> &folios,
-				  std::vector<ProcTally> &procs) const
+				  std::vector<ProcTally> &procs,
+				  std::vector<PageVerdicts> *verdicts) const
 {
 	IncrementalInvariants scratch(cfg_);
 	for (const ProcView &pv : snap.procs) {
@@ -321,6 +406,11 @@ void IncrementalInvariants::build(const Snapshot &snap, std::vector<FolioTally> 
 	for (FolioId f : snap.split_queue)
 		if (f)
 			scratch.folio(f).on_queue++;
+	if (verdicts) {
+		for (FolioId f = 1; f <= snap.folios.size(); f++)
+			scratch.judge_folio(snap, f);
+		*verdicts = std::move(scratch.verdicts_);
+	}
 	folios = std::move(scratch.folios_);
 	procs = std::move(scratch.procs_);
 }
@@ -329,7 +419,13 @@ bool IncrementalInvariants::tallies_match(const Snapshot &snap, std::string *why
 {
 	std::vector<FolioTally> folios;
 	std::vector<ProcTally> procs;
-	build(snap, folios, procs);
+	std::vector<PageVerdicts> verdicts;
+	build(snap, folios, procs, &verdicts);
+	for (FolioId f = 1; f <= snap.folios.size(); f++)
+		if (f > verdicts_.size() || !(verdicts_[f - 1] == verdicts[f - 1])) {
+			*why = "page verdicts of folio f" + std::to_string(f) + " differ";
+			return false;
+		}
 	/* vectors grown on demand may carry trailing zeros: compare by value */
 	auto same = [](const std::vector<uint32_t> &a, const std::vector<uint32_t> &b) {
 		for (size_t i = 0; i < std::max(a.size(), b.size()); i++)

@@ -78,6 +78,31 @@ private:
 		long anon = 0, file = 0;            /* pages mapped, a PMD 1 << pmd_order */
 		bool operator==(const ProcTally &) const = default;
 	};
+	/*
+	 * struct PageVerdicts - per folio, which of its pages (below its
+	 * nr_pages) break a per-page predicate of folio_fails(), and the sums
+	 * over its pages that counters_match_tables needs, kept up to date page
+	 * by page (judge_page()) so that a point reads counts instead of
+	 * walking 512 pages. A page is judged again when its tallies or its
+	 * view change; all of them when the folio's PMD count, size or page 0
+	 * under a PMD (pinned_anon_exclusive reads the head's bit) does.
+	 */
+	enum PageBit : uint8_t {
+		kWritableNotExclusive = 1,   /* writable_implies_exclusive */
+		kExclusiveMappedTwice = 2,   /* exclusive_single_mm */
+		kPinnedNotExclusive = 4,     /* pinned_anon_exclusive */
+		kPageMapcountDiffers = 8,    /* counters_match_tables, per page */
+	};
+	static constexpr unsigned kPageBits = 4;
+	struct PageVerdicts {
+		std::vector<uint8_t> bits;    /* [page]: PageBits */
+		std::vector<uint32_t> ptes;   /* [page]: the PTE tally summed below */
+		uint32_t pages_with[kPageBits] = {};  /* pages with each bit */
+		long pte_sum = 0;             /* PTEs mapping pages below nr_pages */
+		uint32_t pages_with_pte = 0;  /* pages below nr_pages with a PTE */
+		bool operator==(const PageVerdicts &) const = default;
+	};
+
 	/* Marks: a folio or process touched since the last check of each kind. */
 	struct Marks {
 		std::vector<FolioId> folios;
@@ -92,16 +117,25 @@ private:
 	void count_pmd(const Snapshot &snap, ProcId p, const PmdView &pmd, int sign);
 	void count_handle(const HandleView &h, bool pin, int sign);
 	void recount_rss(const Snapshot &snap);
+	uint8_t page_bits(const FolioView &v, const FolioTally &t, uint32_t page) const;
+	void judge_page(const Snapshot &snap, FolioId f, uint32_t page);
+	void judge_folio(const Snapshot &snap, FolioId f);
+	void judge_dirty(const Snapshot &snap);
 	bool folio_fails(const Snapshot &snap, FolioId f, bool settled) const;
 	bool proc_fails(const Snapshot &snap, ProcId p) const;
-	/* The tallies @snap implies, built from scratch (tallies_match()). */
+	/* The tallies (and page verdicts) @snap implies, built from scratch (tallies_match()). */
 	void build(const Snapshot &snap, std::vector<FolioTally> &folios,
-		   std::vector<ProcTally> &procs) const;
+		   std::vector<ProcTally> &procs,
+		   std::vector<PageVerdicts> *verdicts = nullptr) const;
 
 	Config cfg_;
 	std::vector<FolioTally> folios_;   /* [folio id - 1] */
 	std::vector<ProcTally> procs_;     /* [process id] */
 	std::vector<bool> anon_;           /* [folio id - 1]: FolioView::anon as counted */
+	std::vector<PageVerdicts> verdicts_; /* [folio id - 1] */
+	/* pages and folios whose verdicts absorb() must redo once the tallies are in */
+	std::vector<PageRef> dirty_pages_;
+	std::vector<FolioId> dirty_folios_;
 	Marks any_, settled_;
 };
 

@@ -187,8 +187,11 @@ struct KernelModel::State {
 	void visible(const char *where, bool settled = false) const;
 	void page_replaced(ProcId p, Va va, FolioId f, uint32_t page) const;
 	Snapshot snapshot() const;
-	/* fill_folio_view - @v = what a reader sees of @f; true if @v changed. */
-	bool fill_folio_view(const KFolio &f, FolioView &v) const;
+	/*
+	 * fill_folio_view - @v = what a reader sees of @f; true if @v changed.
+	 * *@all_pages: every page's view was refreshed, not only the logged ones.
+	 */
+	bool fill_folio_view(const KFolio &f, FolioView &v, bool *all_pages = nullptr) const;
 
 	/* --- allocation and refcount (include/linux/mm.h, page_ref.h) --- */
 	FolioId folio_alloc(unsigned order);

@@ -121,10 +121,11 @@ void update_handles(std::vector<HandleView> &out, const std::vector<KHandle> &in
  * its buffers are reused; returns whether @v changed. The per-page views are
  * refreshed for the pages @f logged as written only, unless every page may
  * differ (a new view, a new size, the PMD count that every page_mapcount()
- * includes, or a log that says "all"). The log is left for the caller to
- * consume: only snapshot_update() keeps a view it refreshes.
+ * includes, or a log that says "all"), which @all_pages (if given) tells.
+ * The log is left for the caller to consume: only snapshot_update() keeps
+ * a view it refreshes.
  */
-bool KernelModel::State::fill_folio_view(const KFolio &f, FolioView &v) const
+bool KernelModel::State::fill_folio_view(const KFolio &f, FolioView &v, bool *all_pages) const
 {
 	bool changed = false;
 	const long entire = f.large() ? f._entire_mapcount + 1 : 0;
@@ -164,6 +165,8 @@ bool KernelModel::State::fill_folio_view(const KFolio &f, FolioView &v) const
 			changed = true;
 		}
 	};
+	if (all_pages)
+		*all_pages = every_page;
 	if (every_page) {
 		for (unsigned i = 0; i < f.nr_pages(); i++)
 			fill_page(i);
@@ -218,14 +221,22 @@ bool KernelModel::snapshot_update(Snapshot &out, SnapshotDelta &d) const
 		s.fill_folio_view(s.folios[n], out.folios[n]);
 		s.folios[n].pages.consume_log();
 		d.folios.push_back(static_cast<FolioId>(n + 1));
+		d.pages_all.push_back(static_cast<FolioId>(n + 1));
 	}
 	for (FolioId f : s.touched) {
 		s.touched_flags[f - 1] = 0;
 		if (f > old_folios)
 			continue;
-		if (s.fill_folio_view(s.folios[f - 1], out.folios[f - 1]))
+		const KFolio &kf = s.folios[f - 1];
+		bool all_pages = false;
+		if (s.fill_folio_view(kf, out.folios[f - 1], &all_pages))
 			d.folios.push_back(f);
-		s.folios[f - 1].pages.consume_log();
+		if (all_pages)
+			d.pages_all.push_back(f);
+		else
+			for (uint32_t page : kf.pages.written())
+				d.pages.push_back({f, page});
+		kf.pages.consume_log();
 	}
 	s.touched.clear();
 
