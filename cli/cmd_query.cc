@@ -24,6 +24,7 @@
 #include "solver/transitions.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -201,6 +202,16 @@ void run_query(const QueryFlags &f)
 			std::fprintf(stderr, "query: induction step for %s: %.2f s\n",
 				     op_kind_name(k).c_str(), s);
 		};
+		/* a line per statement; FOLIOCHECK_INDUCT_LOG=1: a line per solver check too */
+		o.on_progress = [](const std::string &line) {
+			std::fprintf(stderr, "query: %s\n", line.c_str());
+		};
+		const char *log = std::getenv("FOLIOCHECK_INDUCT_LOG");
+		o.log_checks = log && *log && std::string(log) != "0";
+		if (const char *slice = std::getenv("FOLIOCHECK_INDUCT_SLICE"))
+			o.slice_seconds = std::atof(slice);
+		if (const char *lemmas = std::getenv("FOLIOCHECK_INDUCT_LEMMAS"))
+			o.lemmas = std::string(lemmas) != "0";
 		InductionResult r;
 		try {
 			r = prove_inductive(cfg, sc, q, o);
