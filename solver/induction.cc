@@ -8,7 +8,7 @@
 #include "solver/step_check.h"
 #include "solver/transitions.h"
 
-#include <cstdint>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -210,11 +210,12 @@ std::string group_name(const std::vector<Obligation> &obs, const std::vector<siz
  * single obligation without an answer is put off to the last pass, which
  * asks each with what is left of @budget and every lemma proved by then.
  * @window carries the size learned over to the kind's next statement.
+ * Before any window the step is asked as one question (@whole, below).
  */
 StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 		     const std::vector<Obligation> &obs, const InductionOptions &o,
 		     const Budget &budget, SolverStats &stats, const std::string &stmt,
-		     size_t &window)
+		     size_t &window, const z3::expr &whole)
 {
 	StepProof p;
 	std::vector<z3::expr> lemmas;
@@ -222,7 +223,8 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 	double last_unsat = o.slice_seconds;   /* seconds of the last proved window */
 
 	/* One check of @group within @seconds (0: what is left of the budget). */
-	auto ask = [&](const std::vector<size_t> &group, double seconds) {
+	auto ask = [&](const std::vector<size_t> &group, double seconds,
+		       const z3::expr *as_one = nullptr) {
 		auto t0 = std::chrono::steady_clock::now();
 		z3::solver s = make_solver(c);
 		for (const z3::expr &f : facts)
@@ -230,8 +232,11 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 		for (const z3::expr &l : lemmas)
 			s.add(l);
 		z3::expr bad = c.bool_val(false);
-		for (size_t i : group)
-			bad = mk_or(bad, obs[i].bad);
+		if (as_one)
+			bad = *as_one;
+		else
+			for (size_t i : group)
+				bad = mk_or(bad, obs[i].bad);
 		s.add(bad);
 		double left = budget.limited() ? std::max(0.001, o.timeout_seconds - budget.elapsed()) : 0;
 		double limit = seconds > 0 && (left == 0 || seconds < left) ? seconds : left;
@@ -241,7 +246,7 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 		if (o.on_progress && o.log_checks) {
 			char buf[64];
 			std::snprintf(buf, sizeof(buf), " %.2f s", took);
-			o.on_progress("  " + stmt + ": " + group_name(obs, group) + ": " +
+			o.on_progress("  " + stmt + ": " + (as_one ? "the whole step" : group_name(obs, group)) + ": " +
 				      (res == z3::unsat ? "unsat" : res == z3::sat ? "sat" : "unknown") + buf);
 		}
 		if (res == z3::unknown && std::getenv("FOLIOCHECK_INDUCT_DUMP")) {
@@ -252,14 +257,15 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 				std::fclose(out);
 			}
 		}
-		if (res == z3::unsat) {
+		if (res == z3::unsat && !as_one) {
 			last_unsat = took;
 			if (o.lemmas)
 				for (size_t i : group)
 					lemmas.push_back(mk_not(obs[i].bad));
 			if (took < o.slice_seconds / 4)
-				window *= 2;
+				window = std::min(window, obs.size()) * 2;
 		} else if (res == z3::sat) {
+			/* the window's (or the whole step's) first obligation the model breaks */
 			p.verdict = Verdict::not_inductive;
 			p.model = s.get_model();
 			Evaluator ev = model_evaluator(*p.model);
@@ -273,6 +279,25 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 		}
 		return res;
 	};
+
+	/*
+	 * The step as one question first, in its compact form (@whole, the
+	 * disjunction the obligations split): most statements answer it
+	 * faster than any split (the split conjuncts repeat the terms they
+	 * were distributed over; `write p0 0x2`: 15 s whole, 32-46 s split).
+	 * No answer within @o.whole_seconds: the windows below.
+	 */
+	if (o.whole_seconds > 0 && !obs.empty()) {
+		std::vector<size_t> all;
+		for (size_t i = 0; i < obs.size(); i++)
+			all.push_back(i);
+		z3::check_result res = ask(all, o.whole_seconds, &whole);
+		if (res == z3::sat)
+			return p;
+		if (res == z3::unsat)
+			return p;
+		p.reason.clear();
+	}
 
 	for (size_t next = 0; next < obs.size();) {
 		std::vector<size_t> g;
@@ -376,9 +401,13 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 		assumptions.push_back(query_holds(q, tp, sc, true, true));
 		r.stats.encode_seconds += seconds_since(t0);
 
-		/* obligations per check; prove_step() adapts it from statement to statement */
+		/* Obligations per check; prove_step() adapts it from statement to statement. */
 		size_t window = 64;
 		for (const Op &concrete : concrete_ops(kind, sc, alphabet_has(kinds, OpKind::fault_file))) {
+			if (!o.statements.empty() &&
+			    std::find(o.statements.begin(), o.statements.end(), format_op(concrete)) ==
+				    o.statements.end())
+				continue;
 			auto t1 = std::chrono::steady_clock::now();
 			SymOp op = concrete_op(c, concrete);
 			Transition t = encode_transition(cfg, sc, pre, op, {kind});
@@ -390,10 +419,13 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 			std::vector<Obligation> obs = obligations(q, t, sc, after);
 			std::vector<z3::expr> facts = assumptions;
 			facts.push_back(enabled);
+			z3::expr whole = check_step(q, t, sc).violated;
+			for (const NamedFormula &f : after)
+				whole = mk_or(whole, mk_not(f.formula));
 			r.stats.encode_seconds += seconds_since(t1);
 
 			StepProof p = prove_step(c, facts, obs, o, budget, r.stats, format_op(concrete),
-						  window);
+						  window, whole);
 			if (o.on_progress)
 				o.on_progress(format_op(concrete) + ": " + p.summary(obs.size(), seconds_since(t1)));
 			if (p.verdict == Verdict::unknown) {

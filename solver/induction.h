@@ -48,8 +48,20 @@ struct InductionOptions {
 	 * check per statement with the whole budget.
 	 */
 	double slice_seconds = 4;
+	/*
+	 * Seconds a statement's step gets as one question before it is split
+	 * into obligations (0: split at once).
+	 */
+	double whole_seconds = 60;
 	/* Add each proved obligation as a fact for the later ones. */
 	bool lemmas = true;
+	/*
+	 * Non-empty: only the concrete statements whose format_op() is listed
+	 * are asked ("exit p0"); the verdict is then about those statements
+	 * alone. For tests and for re-asking the one statement a run did not
+	 * answer.
+	 */
+	std::vector<std::string> statements;
 	/* Called with a line of progress: per statement, and per check if @log_checks. */
 	std::function<void(const std::string &)> on_progress;
 	bool log_checks = false;
