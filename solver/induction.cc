@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <optional>
 #include <unordered_set>
 
@@ -113,7 +112,6 @@ std::vector<NamedFormula> assumed(SymTables &t, bool strengthen, const std::vect
 		out.push_back(std::move(f));
 	return out;
 }
-
 
 /*
  * struct Obligation - one conjunct of what a step must keep: @bad is a way
@@ -274,6 +272,8 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 					p.what = obs[i].what;
 					break;
 				}
+			if (p.what.empty())
+				p.what = "the step (no single obligation false in the model)";
 		} else {
 			p.reason = budget.exhausted() ? "timeout" : s.reason_unknown();
 		}
