@@ -24,6 +24,7 @@
 #include "solver/transitions.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -43,6 +44,7 @@ struct QueryFlags {
 	unsigned concrete_prefix = 0;
 	bool induct = false;
 	bool no_strengthen = false;
+	std::vector<std::string> statements;
 	double timeout = 0;
 	std::string out = "query-counterexample.trace";
 	std::string ops = "anon";
@@ -142,6 +144,12 @@ void report_induction(const InductionResult &r, const QueryFlags &f)
 		std::printf("  %s: %s\n", name.c_str(), statement.c_str());
 	switch (r.verdict) {
 	case Verdict::inductive:
+		if (!f.statements.empty()) {
+			std::printf("answer: inductive for the statements asked (%zu; --statement), from "
+				    "every state inside the scope satisfying the query and the "
+				    "strengthening invariants\n", f.statements.size());
+			break;
+		}
 		std::printf("answer: inductive (every statement kind, from every state inside the scope "
 			    "satisfying the query and the strengthening invariants, keeps them; the "
 			    "initial world satisfies them)\n");
@@ -164,8 +172,8 @@ void report_induction(const InductionResult &r, const QueryFlags &f)
 	}
 	for (const auto &[kind, secs] : r.seconds_per_kind)
 		std::printf("  %-9s %.2f s\n", op_kind_name(kind).c_str(), secs);
+	std::printf("statements proved: %u (%u obligations)\n", r.statements, r.obligations);
 	std::printf("stats: %s\n", r.stats.summary().c_str());
-	(void)f;
 }
 
 void run_query(const QueryFlags &f)
@@ -197,10 +205,23 @@ void run_query(const QueryFlags &f)
 		o.timeout_seconds = f.timeout;
 		o.kinds = kinds;
 		o.strengthen = !f.no_strengthen;
+		o.statements = f.statements;
 		o.on_kind = [](OpKind k, double s) {
 			std::fprintf(stderr, "query: induction step for %s: %.2f s\n",
 				     op_kind_name(k).c_str(), s);
 		};
+		/* a line per statement; FOLIOCHECK_INDUCT_LOG=1: a line per solver check too */
+		o.on_progress = [](const std::string &line) {
+			std::fprintf(stderr, "query: %s\n", line.c_str());
+		};
+		const char *log = std::getenv("FOLIOCHECK_INDUCT_LOG");
+		o.log_checks = log && *log && std::string(log) != "0";
+		if (const char *slice = std::getenv("FOLIOCHECK_INDUCT_SLICE"))
+			o.slice_seconds = std::atof(slice);
+		if (const char *whole = std::getenv("FOLIOCHECK_INDUCT_WHOLE"))
+			o.whole_seconds = std::atof(whole);
+		if (const char *lemmas = std::getenv("FOLIOCHECK_INDUCT_LEMMAS"))
+			o.lemmas = std::string(lemmas) != "0";
 		InductionResult r;
 		try {
 			r = prove_inductive(cfg, sc, q, o);
@@ -299,6 +320,8 @@ void setup_query(CLI::App &app)
 		      "prove the query inductive per statement kind instead (unbounded length)");
 	cmd->add_flag("--no-strengthen", flags.no_strengthen,
 		      "with --induct: assume only the structural strengthening invariants");
+	cmd->add_option("--statement", flags.statements,
+			"with --induct: ask only this concrete statement (\"exit p0\"; repeatable)");
 	cmd->add_option("--timeout", flags.timeout, "seconds for the whole answer (0: none)")
 		->capture_default_str();
 	cmd->add_option("--out", flags.out, "where to write a counterexample trace")

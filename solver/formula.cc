@@ -217,6 +217,87 @@ z3::expr sum_of(z3::context &c, const std::vector<z3::expr> &v)
 	return z3::sum(terms);
 }
 
+namespace {
+
+bool is_op(const z3::expr &e, Z3_decl_kind k)
+{
+	return e.is_app() && e.decl().decl_kind() == k;
+}
+
+/*
+ * @depth bounds the ite splits and or distributions on a path: the
+ * formulas are DAGs whose state terms are nests of ites (assign()), and
+ * splitting those too would multiply the conjuncts by every path of the
+ * transition.
+ */
+void split_into(const z3::expr &f, std::vector<z3::expr> &out, unsigned depth)
+{
+	if (f.is_true())
+		return;
+	if (is_op(f, Z3_OP_AND)) {
+		for (unsigned i = 0; i < f.num_args(); i++)
+			split_into(f.arg(i), out, depth);
+		return;
+	}
+	if (is_op(f, Z3_OP_NOT) && is_op(f.arg(0), Z3_OP_OR)) {
+		const z3::expr g = f.arg(0);
+		for (unsigned i = 0; i < g.num_args(); i++)
+			split_into(mk_not(g.arg(i)), out, depth);
+		return;
+	}
+	if (depth == 0) {
+		out.push_back(f);
+		return;
+	}
+	if (is_op(f, Z3_OP_ITE) && f.is_bool()) {
+		split_into(mk_or(mk_not(f.arg(0)), f.arg(1)), out, depth - 1);
+		split_into(mk_or(f.arg(0), f.arg(2)), out, depth - 1);
+		return;
+	}
+	if (is_op(f, Z3_OP_OR)) {
+		/*
+		 * a || (b && c) == (a || b) && (a || c): the or's arguments
+		 * flattened first (mk_or() nests them two by two), then the
+		 * first one that splits distributed; each result split again.
+		 */
+		std::vector<z3::expr> args;
+		std::vector<z3::expr> todo{f};
+		while (!todo.empty()) {
+			z3::expr e = todo.back();
+			todo.pop_back();
+			if (is_op(e, Z3_OP_OR))
+				for (unsigned i = e.num_args(); i-- > 0;)
+					todo.push_back(e.arg(i));
+			else
+				args.push_back(e);
+		}
+		for (size_t k = 0; k < args.size(); k++) {
+			std::vector<z3::expr> parts;
+			split_into(args[k], parts, depth - 1);
+			if (parts.size() < 2)
+				continue;
+			z3::context &c = f.ctx();
+			z3::expr rest = c.bool_val(false);
+			for (size_t m = 0; m < args.size(); m++)
+				if (m != k)
+					rest = mk_or(rest, args[m]);
+			for (const z3::expr &p : parts)
+				split_into(mk_or(rest, p), out, depth - 1);
+			return;
+		}
+	}
+	out.push_back(f);
+}
+
+} // namespace
+
+std::vector<z3::expr> conjuncts(const z3::expr &f, unsigned depth)
+{
+	std::vector<z3::expr> out;
+	split_into(f, out, depth);
+	return out;
+}
+
 void assign(z3::expr &x, const z3::expr &guard, const z3::expr &value)
 {
 	if (guard.is_false())

@@ -45,6 +45,19 @@ z3::expr mk_mul(const z3::expr &a, int64_t k);
 z3::expr int_val(z3::context &c, int64_t v);
 z3::expr bool_val(z3::context &c, bool v);
 
+/*
+ * conjuncts - @f as a list of formulas whose conjunction is equivalent to
+ * it, split as finely as its shape allows: an and is split into its
+ * arguments, a boolean ite c ? a : b into (!c || a) and (c || b), a not of
+ * an or into the nots of its arguments, and an or with an and among its
+ * arguments is distributed over that and's arguments. Every rewrite is an
+ * equivalence, so a proof of every returned conjunct is a proof of @f.
+ * At most @depth ite splits and distributions are nested (ands and nots of
+ * ors are always split): the state terms under an invariant are nests of
+ * ites, one per path of the transition, that are not worth splitting.
+ */
+std::vector<z3::expr> conjuncts(const z3::expr &f, unsigned depth = 2);
+
 /* 1 if @cond else 0. */
 z3::expr count_if(const z3::expr &cond);
 

@@ -8,6 +8,12 @@
 #include "solver/step_check.h"
 #include "solver/transitions.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <unordered_set>
+
 namespace fc::solver {
 
 namespace {
@@ -107,6 +113,239 @@ std::vector<NamedFormula> assumed(SymTables &t, bool strengthen, const std::vect
 	return out;
 }
 
+/*
+ * struct Obligation - one conjunct of what a step must keep: @bad is a way
+ * the statement breaks it (the point's path condition and the conjunct's
+ * negation, or the negation of a strengthening invariant's conjunct on the
+ * post-state); @what names the query point or the invariant, as the
+ * not-inductive report does.
+ */
+struct Obligation {
+	std::string what;
+	z3::expr bad;
+};
+
+void add_obligations(std::vector<Obligation> &out, std::unordered_set<unsigned> &seen,
+		     const std::string &what, const z3::expr &guard, const z3::expr &holds)
+{
+	for (const z3::expr &part : conjuncts(holds)) {
+		z3::expr bad = mk_and(guard, mk_not(part));
+		if (bad.is_false() || !seen.insert(bad.id()).second)
+			continue;
+		out.push_back({what, bad});
+	}
+}
+
+/*
+ * obligations - the disjunction "@q broken at some visible point or page-
+ * replaced event of @t, or some invariant of @after false at its end", as
+ * the list of its disjuncts, each split into the conjuncts of the formula
+ * it negates (conjuncts()). The step holds iff every obligation's bad is
+ * unsatisfiable: their disjunction is equivalent to check_step()'s
+ * violated or some invariant of @after broken. Duplicates (the same term
+ * at two points with the same state) are asked once.
+ */
+std::vector<Obligation> obligations(const Query &q, const Transition &t, const SolverScope &sc,
+				    const std::vector<NamedFormula> &after)
+{
+	std::vector<Obligation> out;
+	std::unordered_set<unsigned> seen;
+	for (const SymVisiblePoint &vp : t.points) {
+		SymTables tables(vp.state, sc);
+		bool end = vp.where == "end of operation";
+		add_obligations(out, seen, "the query at visible point \"" + vp.where + "\"", vp.guard,
+				query_holds(q, tables, sc, vp.settled, end));
+	}
+	for (const SymPageReplaced &e : t.replaced)
+		add_obligations(out, seen, "the query at visible point \"page replaced\"", e.guard,
+				query_holds_replaced(q, e, sc));
+	z3::context &c = t.post.ctx();
+	for (const NamedFormula &f : after)
+		add_obligations(out, seen, "strengthening invariant " + f.name + " at the end of the statement",
+				c.bool_val(true), f.formula);
+	return out;
+}
+
+/* The answer for one statement's step. */
+struct StepProof {
+	Verdict verdict = Verdict::inductive;
+	std::string what;                 /* the obligation refuted or unanswered */
+	std::string reason;               /* unknown: "timeout" or Z3's reason */
+	std::optional<z3::model> model;   /* refuted: the pre-state and statement */
+	unsigned checks = 0, halvings = 0, last_pass = 0;
+
+	std::string summary(size_t n, double seconds) const
+	{
+		char buf[200];
+		const char *v = verdict == Verdict::inductive ? "proved" :
+				verdict == Verdict::not_inductive ? "refuted" : "unknown";
+		std::snprintf(buf, sizeof(buf), "%s, %zu obligations, %u checks (%u halvings, %u in the last pass), %.1f s",
+			      v, n, checks, halvings, last_pass, seconds);
+		return buf;
+	}
+};
+
+/* The obligations of @group, named for a log line. */
+std::string group_name(const std::vector<Obligation> &obs, const std::vector<size_t> &group)
+{
+	if (group.size() == 1)
+		return obs[group[0]].what + " #" + std::to_string(group[0]);
+	return std::to_string(group.size()) + " obligations #" + std::to_string(group.front()) + ".." +
+	       std::to_string(group.back());
+}
+
+/*
+ * prove_step - every obligation of @obs unsatisfiable with @facts (the
+ * assumptions on the pre-state and the statement enabled)?
+ *
+ * The obligations are asked in order, a window of them per check: @facts,
+ * the lemmas so far and the disjunction of the window's bads. unsat proves
+ * the window (its negated bads become lemmas when @o.lemmas) and, if it
+ * took under a quarter of the slice, doubles the window; sat refutes the
+ * step (the model, and the first obligation of the window it breaks); no
+ * answer within the slice (@o.slice_seconds for one obligation, less for a
+ * window: below) halves the window and asks again, and a
+ * single obligation without an answer is put off to the last pass, which
+ * asks each with what is left of @budget and every lemma proved by then.
+ * @window carries the size learned over to the kind's next statement.
+ * Before any window the step is asked as one question (@whole, below).
+ */
+StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
+		     const std::vector<Obligation> &obs, const InductionOptions &o,
+		     const Budget &budget, SolverStats &stats, const std::string &stmt,
+		     size_t &window, const z3::expr &whole)
+{
+	StepProof p;
+	std::vector<z3::expr> lemmas;
+	std::vector<std::vector<size_t>> last;
+	double last_unsat = o.slice_seconds;   /* seconds of the last proved window */
+
+	/* One check of @group within @seconds (0: what is left of the budget). */
+	auto ask = [&](const std::vector<size_t> &group, double seconds,
+		       const z3::expr *as_one = nullptr) {
+		auto t0 = std::chrono::steady_clock::now();
+		z3::solver s = make_solver(c);
+		for (const z3::expr &f : facts)
+			s.add(f);
+		for (const z3::expr &l : lemmas)
+			s.add(l);
+		z3::expr bad = c.bool_val(false);
+		if (as_one)
+			bad = *as_one;
+		else
+			for (size_t i : group)
+				bad = mk_or(bad, obs[i].bad);
+		s.add(bad);
+		double left = budget.limited() ? std::max(0.001, o.timeout_seconds - budget.elapsed()) : 0;
+		double limit = seconds > 0 && (left == 0 || seconds < left) ? seconds : left;
+		z3::check_result res = stats.check(s, Budget(limit));
+		p.checks++;
+		double took = seconds_since(t0);
+		if (o.on_progress && o.log_checks) {
+			char buf[64];
+			std::snprintf(buf, sizeof(buf), " %.2f s", took);
+			o.on_progress("  " + stmt + ": " + (as_one ? "the whole step" : group_name(obs, group)) + ": " +
+				      (res == z3::unsat ? "unsat" : res == z3::sat ? "sat" : "unknown") + buf);
+		}
+		if (res == z3::unknown && std::getenv("FOLIOCHECK_INDUCT_DUMP")) {
+			std::string path = std::string(std::getenv("FOLIOCHECK_INDUCT_DUMP")) + "/" +
+					   std::to_string(p.checks) + ".smt2";
+			if (FILE *out = std::fopen(path.c_str(), "w")) {
+				std::fputs(s.to_smt2().c_str(), out);
+				std::fclose(out);
+			}
+		}
+		if (res == z3::unsat && !as_one) {
+			last_unsat = took;
+			if (o.lemmas)
+				for (size_t i : group)
+					lemmas.push_back(mk_not(obs[i].bad));
+			if (took < o.slice_seconds / 4)
+				window = std::min(window, obs.size()) * 2;
+		} else if (res == z3::sat) {
+			/* the window's (or the whole step's) first obligation the model breaks */
+			p.verdict = Verdict::not_inductive;
+			p.model = s.get_model();
+			Evaluator ev = model_evaluator(*p.model);
+			for (size_t i : group)
+				if (eval_bool(ev, obs[i].bad)) {
+					p.what = obs[i].what;
+					break;
+				}
+			if (p.what.empty())
+				p.what = "the step (no single obligation false in the model)";
+		} else {
+			p.reason = budget.exhausted() ? "timeout" : s.reason_unknown();
+		}
+		return res;
+	};
+
+	/*
+	 * The step as one question first, in its compact form (@whole, the
+	 * disjunction the obligations split): most statements answer it
+	 * faster than any split (the split conjuncts repeat the terms they
+	 * were distributed over; `write p0 0x2`: 15 s whole, 32-46 s split).
+	 * No answer within @o.whole_seconds: the windows below.
+	 */
+	if (o.whole_seconds > 0 && !obs.empty()) {
+		std::vector<size_t> all;
+		for (size_t i = 0; i < obs.size(); i++)
+			all.push_back(i);
+		z3::check_result res = ask(all, o.whole_seconds, &whole);
+		if (res == z3::sat)
+			return p;
+		if (res == z3::unsat)
+			return p;
+		p.reason.clear();
+	}
+
+	for (size_t next = 0; next < obs.size();) {
+		std::vector<size_t> g;
+		for (size_t i = next; i < obs.size() && g.size() < std::max<size_t>(window, 1); i++)
+			g.push_back(i);
+		if (budget.exhausted()) {
+			p.verdict = Verdict::unknown;
+			p.reason = "timeout";
+			p.what = group_name(obs, g);
+			return p;
+		}
+		/*
+		 * A window answers in about the time of its hardest member, so a
+		 * window that takes much longer than the last proved one holds
+		 * a hard obligation: it is halved after 4x that time (at least
+		 * 1 s), a single obligation only after the whole slice.
+		 */
+		double slice = g.size() == 1 ? o.slice_seconds
+					     : std::min(o.slice_seconds, std::max(1.0, 4 * last_unsat));
+		z3::check_result res = ask(g, slice);
+		if (res == z3::sat)
+			return p;
+		if (res == z3::unsat) {
+			next += g.size();
+			continue;
+		}
+		if (g.size() == 1) {
+			last.push_back(g);
+			next++;
+			continue;
+		}
+		p.halvings++;
+		window = g.size() / 2;
+	}
+	for (const std::vector<size_t> &g : last) {
+		p.last_pass++;
+		z3::check_result res = ask(g, 0);
+		if (res == z3::sat)
+			return p;
+		if (res == z3::unknown) {
+			p.verdict = Verdict::unknown;
+			p.what = group_name(obs, g);
+			return p;
+		}
+	}
+	return p;
+}
+
 } // namespace
 
 InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const Query &q,
@@ -144,11 +383,12 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 	}
 
 	/*
-	 * One question per statement kind and concrete statement (process,
-	 * VA, pages, ...: concrete_ops()), the pre-state fully symbolic. With
-	 * the statement's fields concrete the encoder folds the dispatch and
-	 * the walks; many small questions answer far faster than one with a
-	 * symbolic statement (docs/solver.md, "Results").
+	 * One step per statement kind and concrete statement (process, VA,
+	 * pages, ...: concrete_ops()), the pre-state fully symbolic. With the
+	 * statement's fields concrete the encoder folds the dispatch and the
+	 * walks; many small questions answer far faster than one with a
+	 * symbolic statement (docs/solver.md, "Results"). Each step is proved
+	 * obligation by obligation (prove_step()).
 	 */
 	for (OpKind kind : kinds) {
 		auto t0 = std::chrono::steady_clock::now();
@@ -161,62 +401,51 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 		assumptions.push_back(query_holds(q, tp, sc, true, true));
 		r.stats.encode_seconds += seconds_since(t0);
 
+		/* Obligations per check; prove_step() adapts it from statement to statement. */
+		size_t window = 64;
 		for (const Op &concrete : concrete_ops(kind, sc, alphabet_has(kinds, OpKind::fault_file))) {
+			if (!o.statements.empty() &&
+			    std::find(o.statements.begin(), o.statements.end(), format_op(concrete)) ==
+				    o.statements.end())
+				continue;
 			auto t1 = std::chrono::steady_clock::now();
 			SymOp op = concrete_op(c, concrete);
 			Transition t = encode_transition(cfg, sc, pre, op, {kind});
 			z3::expr enabled = mk_and(mk_and(t.op_ok, t.legal), t.in_scope);
 			if (enabled.is_false())
 				continue;
-			z3::solver s = make_solver(c);
-			for (const z3::expr &a : assumptions)
-				s.add(a);
-			s.add(enabled);
-			StepCheck check = check_step(q, t, sc);
 			SymTables tq(t.post, sc);
 			std::vector<NamedFormula> after = assumed(tq, o.strengthen, kinds);
-			z3::expr broken = check.violated;
+			std::vector<Obligation> obs = obligations(q, t, sc, after);
+			std::vector<z3::expr> facts = assumptions;
+			facts.push_back(enabled);
+			z3::expr whole = check_step(q, t, sc).violated;
 			for (const NamedFormula &f : after)
-				broken = mk_or(broken, mk_not(f.formula));
-			s.add(broken);
+				whole = mk_or(whole, mk_not(f.formula));
 			r.stats.encode_seconds += seconds_since(t1);
 
-			if (budget.exhausted()) {
+			StepProof p = prove_step(c, facts, obs, o, budget, r.stats, format_op(concrete),
+						  window, whole);
+			if (o.on_progress)
+				o.on_progress(format_op(concrete) + ": " + p.summary(obs.size(), seconds_since(t1)));
+			if (p.verdict == Verdict::unknown) {
 				r.verdict = Verdict::unknown;
-				r.reason = "timeout";
-				return r;
-			}
-			z3::check_result res = r.stats.check(s, budget);
-
-			if (res == z3::unknown) {
-				r.verdict = Verdict::unknown;
-				r.reason = s.reason_unknown() + " (" + format_op(concrete) + ")";
-				if (budget.exhausted())
-					r.reason = "timeout (" + format_op(concrete) + ")";
+				r.reason = p.reason + " (" + format_op(concrete) + ", " + p.what + ")";
 				r.seconds_per_kind.emplace_back(kind, seconds_since(t0));
 				return r;
 			}
-			if (res == z3::sat) {
-				z3::model m = s.get_model();
-				Evaluator ev = model_evaluator(m);
+			if (p.verdict == Verdict::not_inductive) {
+				Evaluator ev = model_evaluator(*p.model);
 				r.verdict = Verdict::not_inductive;
 				r.op = decode_op(ev, op, pre, sc);
 				r.pre = decode_snapshot(ev, pre, sc);
 				r.pre_has_pinned = decode_has_pinned(ev, pre);
-				std::string point = first_broken_point(ev, check, t);
-				if (!point.empty()) {
-					r.broken = "the query at visible point \"" + point + "\"";
-				} else {
-					for (const NamedFormula &f : after)
-						if (!eval_bool(ev, f.formula)) {
-							r.broken = "strengthening invariant " + f.name +
-								   " at the end of the statement";
-							break;
-						}
-				}
+				r.broken = p.what;
 				r.seconds_per_kind.emplace_back(kind, seconds_since(t0));
 				return r;
 			}
+			r.statements++;
+			r.obligations += static_cast<unsigned>(obs.size());
 		}
 		r.seconds_per_kind.emplace_back(kind, seconds_since(t0));
 		if (o.on_kind)

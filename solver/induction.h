@@ -12,6 +12,17 @@
  * passes, Q holds at every visible point of every execution inside the scope,
  * of any length. A failing kind is reported with the statement and the
  * pre-state the solver chose, and which of Q or S broke.
+ *
+ * The step of one statement is proved goal by goal: Q at each visible point
+ * and each invariant of S at the end are split into their conjuncts
+ * (conjuncts(), formula.h: per folio slot, page, process, ...), and each
+ * conjunct is an obligation, "bad" = its negation (under the point's path
+ * condition). The step holds iff every obligation is unsatisfiable with the
+ * same assumptions. Obligations are asked in groups, a group that gets no
+ * answer within a time slice is halved, a single obligation that gets none
+ * waits for a last pass with the whole remaining budget; every obligation
+ * proved is added as a fact (lemma) to the later checks of the same
+ * statement, which is sound since it follows from the same assumptions.
  */
 #pragma once
 
@@ -31,6 +42,29 @@ struct InductionOptions {
 	bool strengthen = true;      /* assume the strengthening invariants */
 	/* Called after each statement kind is answered, with its seconds. */
 	std::function<void(OpKind, double)> on_kind;
+	/*
+	 * Seconds a group of obligations gets before it is halved (a single
+	 * obligation: before it waits for the last pass). 0: no slice, one
+	 * check per statement with the whole budget.
+	 */
+	double slice_seconds = 4;
+	/*
+	 * Seconds a statement's step gets as one question before it is split
+	 * into obligations (0: split at once).
+	 */
+	double whole_seconds = 60;
+	/* Add each proved obligation as a fact for the later ones. */
+	bool lemmas = true;
+	/*
+	 * Non-empty: only the concrete statements whose format_op() is listed
+	 * are asked ("exit p0"); the verdict is then about those statements
+	 * alone. For tests and for re-asking the one statement a run did not
+	 * answer.
+	 */
+	std::vector<std::string> statements;
+	/* Called with a line of progress: per statement, and per check if @log_checks. */
+	std::function<void(const std::string &)> on_progress;
+	bool log_checks = false;
 };
 
 struct InductionResult {
@@ -44,7 +78,9 @@ struct InductionResult {
 	Snapshot pre;                         /* the pre-state the solver chose */
 	std::vector<bool> pre_has_pinned;
 	std::string broken;                   /* "the query at <point>" or a strengthening name */
-	std::string reason;                   /* why unknown */
+	std::string reason;                   /* why unknown: names the statement and the obligation */
+	unsigned statements = 0;              /* concrete statements whose step was proved */
+	unsigned obligations = 0;             /* obligations proved over them */
 	std::vector<std::pair<OpKind, double>> seconds_per_kind;
 	SolverStats stats;
 };
