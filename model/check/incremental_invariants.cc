@@ -89,14 +89,9 @@ void IncrementalInvariants::count_pte(const Snapshot &snap, ProcId p, const PteV
 	if (pte.folio == 0)
 		return;
 	FolioTally &t = folio(pte.folio);
-	const uint32_t was = at_or_zero(t.pte, pte.page);
 	add_at(t.pte, pte.page, sign);
-	const uint32_t now = t.pte[pte.page];
-	t.multi += (now >= 2) - (was >= 2);
-	if (pte.writable) {
+	if (pte.writable)
 		add_at(t.pte_writable, pte.page, sign);
-		t.writable += sign;
-	}
 	t.any_map += sign;
 	touch_folio(pte.folio);
 	dirty_pages_.push_back({pte.folio, pte.page});
@@ -439,7 +434,6 @@ bool IncrementalInvariants::tallies_match(const Snapshot &snap, std::string *why
 		const FolioTally &want = i < folios.size() ? folios[i] : none;
 		const FolioTally &have = i < folios_.size() ? folios_[i] : none;
 		if (!same(want.pte, have.pte) || !same(want.pte_writable, have.pte_writable) ||
-		    want.writable != have.writable || want.multi != have.multi ||
 		    !same(want.pinned, have.pinned) || want.pmd != have.pmd ||
 		    want.pmd_writable != have.pmd_writable || want.any_map != have.any_map ||
 		    want.pin_pages != have.pin_pages || want.ref_pages != have.ref_pages ||

@@ -67,8 +67,6 @@ private:
 		std::vector<uint32_t> pte_writable; /* [page]: writable PTEs */
 		std::vector<uint32_t> pinned;       /* [page]: live pin entries */
 		uint32_t pmd = 0, pmd_writable = 0;
-		uint32_t writable = 0;              /* writable PTEs, all pages */
-		uint32_t multi = 0;                 /* pages with two PTEs or more */
 		uint32_t any_map = 0;               /* PTEs (any page) and PMDs */
 		long pin_pages = 0, ref_pages = 0;  /* live pin / ref entries */
 		uint32_t on_queue = 0;              /* entries on the split queue */
