@@ -693,6 +693,19 @@ SymOp fresh_op(z3::context &c, const std::string &prefix)
 	return op;
 }
 
+namespace {
+
+/* for_each_range - @fn(va, pages) for every range of pages inside the space, by VA then length. */
+template <class Fn>
+void for_each_range(const SolverScope &sc, Fn fn)
+{
+	for (Va va = 0; va < sc.space; va++)
+		for (Va n = 1; va + n <= sc.space; n++)
+			fn(va, n);
+}
+
+} // namespace
+
 std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc, bool file_pages)
 {
 	std::vector<Op> out;
@@ -728,12 +741,11 @@ std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc, bool file_pages)
 			break;
 		case OpKind::munmap:
 		case OpKind::madv_free:
-			for (Va va = 0; va < sc.space; va++)
-				for (Va n = 1; n <= sc.space; n++) {
-					o.va = va;
-					o.pages = n;
-					out.push_back(o);
-				}
+			for_each_range(sc, [&](Va va, Va n) {
+				o.va = va;
+				o.pages = n;
+				out.push_back(o);
+			});
 			break;
 		case OpKind::pin:
 		case OpKind::get:
@@ -753,14 +765,14 @@ std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc, bool file_pages)
 						}
 			break;
 		case OpKind::mprotect:
-			for (Va va = 0; va < sc.space; va++)
-				for (Va n = 1; va + n <= sc.space; n++)
-					for (bool ro : {true, false}) {
-						o.va = va;
-						o.pages = n;
-						o.ro = ro;
-						out.push_back(o);
-					}
+			for_each_range(sc, [&](Va va, Va n) {
+				for (bool ro : {true, false}) {
+					o.va = va;
+					o.pages = n;
+					o.ro = ro;
+					out.push_back(o);
+				}
+			});
 			break;
 		case OpKind::mremap:
 			for (Va n = 1; n <= sc.space; n++)
@@ -784,17 +796,17 @@ std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc, bool file_pages)
 			break;
 		case OpKind::fault_file:
 			for (unsigned f = 0; f < sc.files; f++)
-				for (Va va = 0; va < sc.space; va++)
-					for (Va n = 1; va + n <= sc.space; n++)
-						for (Va index = 0; index + n <= sc.space; index++)
-							for (bool priv : {false, true}) {
-								o.file = solver_file_name(f);
-								o.va = va;
-								o.pages = n;
-								o.index = index;
-								o.is_private = priv;
-								out.push_back(o);
-							}
+				for_each_range(sc, [&](Va va, Va n) {
+					for (Va index = 0; index + n <= sc.space; index++)
+						for (bool priv : {false, true}) {
+							o.file = solver_file_name(f);
+							o.va = va;
+							o.pages = n;
+							o.index = index;
+							o.is_private = priv;
+							out.push_back(o);
+						}
+				});
 			break;
 		case OpKind::unpin:
 		case OpKind::put:
