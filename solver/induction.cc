@@ -10,7 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
+#include <stdexcept>
 #include <optional>
 #include <unordered_set>
 
@@ -247,9 +247,8 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 			o.on_progress("  " + stmt + ": " + (as_one ? "the whole step" : group_name(obs, group)) + ": " +
 				      (res == z3::unsat ? "unsat" : res == z3::sat ? "sat" : "unknown") + buf);
 		}
-		if (res == z3::unknown && std::getenv("FOLIOCHECK_INDUCT_DUMP")) {
-			std::string path = std::string(std::getenv("FOLIOCHECK_INDUCT_DUMP")) + "/" +
-					   std::to_string(p.checks) + ".smt2";
+		if (res == z3::unknown && !o.dump_dir.empty()) {
+			std::string path = o.dump_dir + "/" + std::to_string(p.checks) + ".smt2";
 			if (FILE *out = std::fopen(path.c_str(), "w")) {
 				std::fputs(s.to_smt2().c_str(), out);
 				std::fclose(out);
@@ -291,10 +290,7 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 		std::vector<size_t> all;
 		for (size_t i = 0; i < obs.size(); i++)
 			all.push_back(i);
-		z3::check_result res = ask(all, o.whole_seconds, &whole);
-		if (res == z3::sat)
-			return p;
-		if (res == z3::unsat)
+		if (ask(all, o.whole_seconds, &whole) != z3::unknown)
 			return p;
 		p.reason.clear();
 	}
@@ -346,6 +342,21 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 	return p;
 }
 
+/* Each of @asked must be a statement of @kinds' alphabet, as format_op() prints it. */
+void check_statements_asked(const std::vector<std::string> &asked, const std::vector<OpKind> &kinds,
+			    const SolverScope &sc)
+{
+	std::unordered_set<std::string> known;
+	for (OpKind k : kinds)
+		for (const Op &op : concrete_ops(k, sc, alphabet_has(kinds, OpKind::fault_file)))
+			known.insert(format_op(op));
+	for (const std::string &s : asked)
+		if (!known.count(s))
+			throw std::invalid_argument("--statement \"" + s +
+						    "\": no statement of the alphabet prints so (e.g. "
+						    "\"exit p0\", \"munmap p0 0x0 pages=2\")");
+}
+
 } // namespace
 
 InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const Query &q,
@@ -354,6 +365,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 	InductionResult r;
 	Budget budget(o.timeout_seconds);
 	const std::vector<OpKind> &kinds = query_alphabet(q, o.kinds);
+	check_statements_asked(o.statements, kinds, sc);
 
 	/* base: the initial world */
 	{
@@ -404,9 +416,9 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 		/* Obligations per check; prove_step() adapts it from statement to statement. */
 		size_t window = 64;
 		for (const Op &concrete : concrete_ops(kind, sc, alphabet_has(kinds, OpKind::fault_file))) {
+			const std::string stmt = format_op(concrete);
 			if (!o.statements.empty() &&
-			    std::find(o.statements.begin(), o.statements.end(), format_op(concrete)) ==
-				    o.statements.end())
+			    std::find(o.statements.begin(), o.statements.end(), stmt) == o.statements.end())
 				continue;
 			auto t1 = std::chrono::steady_clock::now();
 			SymOp op = concrete_op(c, concrete);
@@ -424,13 +436,12 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 				whole = mk_or(whole, mk_not(f.formula));
 			r.stats.encode_seconds += seconds_since(t1);
 
-			StepProof p = prove_step(c, facts, obs, o, budget, r.stats, format_op(concrete),
-						  window, whole);
+			StepProof p = prove_step(c, facts, obs, o, budget, r.stats, stmt, window, whole);
 			if (o.on_progress)
-				o.on_progress(format_op(concrete) + ": " + p.summary(obs.size(), seconds_since(t1)));
+				o.on_progress(stmt + ": " + p.summary(obs.size(), seconds_since(t1)));
 			if (p.verdict == Verdict::unknown) {
 				r.verdict = Verdict::unknown;
-				r.reason = p.reason + " (" + format_op(concrete) + ", " + p.what + ")";
+				r.reason = p.reason + " (" + stmt + ", " + p.what + ")";
 				r.seconds_per_kind.emplace_back(kind, seconds_since(t0));
 				return r;
 			}

@@ -58,10 +58,12 @@ struct InductionOptions {
 	/*
 	 * Non-empty: only the concrete statements whose format_op() is listed
 	 * are asked ("exit p0"); the verdict is then about those statements
-	 * alone. For tests and for re-asking the one statement a run did not
-	 * answer.
+	 * alone, and a name no statement prints is std::invalid_argument.
+	 * For tests and for re-asking the one statement a run did not answer.
 	 */
 	std::vector<std::string> statements;
+	/* Non-empty: each check without an answer is written there as N.smt2. */
+	std::string dump_dir;
 	/* Called with a line of progress: per statement, and per check if @log_checks. */
 	std::function<void(const std::string &)> on_progress;
 	bool log_checks = false;

@@ -347,6 +347,17 @@ TEST(Induction, MunmapKeepsTheRefcountInvariantObligationByObligation)
 	EXPECT_GT(r.stats.checks, 1u);
 }
 
+/* A --statement no statement of the alphabet prints is bad input, not a vacuous proof. */
+TEST(Induction, UnknownStatementIsBadInput)
+{
+	Config cfg = issue_config();
+	InductionOptions o;
+	o.kinds = {OpKind::munmap};
+	o.statements = {"munmap p0 0x0", "munmap  p0 0x1"};
+	EXPECT_THROW(prove_inductive(cfg, small_scope(cfg), parse_query("mapcount_le_refcount"), o),
+		     std::invalid_argument);
+}
+
 /* Without the accounting lemmas a put can take refcount below mapcount. */
 TEST(Induction, NotInductiveWithoutStrengthening)
 {
