@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include "model/page_map.h"
 #include "model/types.h"
 
 #include <map>
@@ -49,9 +50,9 @@ struct SwapPteView {
 struct ProcView {
 	ProcId id = 0;
 	bool exited = false;
-	std::map<Va, PteView> ptes;
-	std::map<Va, PmdView> pmds;
-	std::map<Va, SwapPteView> swap;  /* swap entries; `mapped` answers none */
+	PageMap<PteView> ptes;
+	PageMap<PmdView> pmds;
+	PageMap<SwapPteView> swap;  /* swap entries; `mapped` answers none */
 	long rss_anon = 0;   /* MM_ANONPAGES */
 	long rss_file = 0;   /* MM_FILEPAGES */
 	bool operator==(const ProcView &) const = default;

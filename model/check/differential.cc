@@ -168,7 +168,7 @@ void Differ::proc(const ProcView &r, const ProcView &k)
 		vas.insert(va);
 	for (const auto &[va, e] : k.swap)
 		vas.insert(va);
-	auto swap_text = [](const std::map<Va, SwapPteView> &m, Va va) {
+	auto swap_text = [](const PageMap<SwapPteView> &m, Va va) {
 		auto it = m.find(va);
 		if (it == m.end())
 			return std::string("none");

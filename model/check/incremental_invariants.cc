@@ -29,13 +29,6 @@ uint32_t at_or_zero(const std::vector<uint32_t> &v, size_t i)
 	return i < v.size() ? v[i] : 0;
 }
 
-template <class T>
-void sort_unique(std::vector<T> &v)
-{
-	std::sort(v.begin(), v.end());
-	v.erase(std::unique(v.begin(), v.end()), v.end());
-}
-
 } // namespace
 
 IncrementalInvariants::IncrementalInvariants(const Config &cfg) : cfg_(cfg) {}
@@ -70,14 +63,14 @@ void IncrementalInvariants::touch_folio(FolioId f)
 {
 	if (f == 0)
 		return;
-	any_.folios.push_back(f);
-	settled_.folios.push_back(f);
+	any_.folios.insert(f);
+	settled_.folios.insert(f);
 }
 
 void IncrementalInvariants::touch_proc(ProcId p)
 {
-	any_.procs.push_back(p);
-	settled_.procs.push_back(p);
+	any_.procs.insert(p);
+	settled_.procs.insert(p);
 }
 
 /* A PTE counts for its folio's page and, as anon or file, for its process (rss_consistent). */
@@ -111,7 +104,7 @@ void IncrementalInvariants::count_pmd(const Snapshot &snap, ProcId p, const PmdV
 		t.pmd_writable += sign;
 	t.any_map += sign;
 	touch_folio(pmd.folio);
-	dirty_folios_.push_back(pmd.folio);
+	dirty_folios_.insert(pmd.folio);
 }
 
 void IncrementalInvariants::count_handle(const HandleView &h, bool pin, int sign)
@@ -195,7 +188,7 @@ void IncrementalInvariants::absorb(const Snapshot &snap, const SnapshotDelta &d)
 	for (const PageRef &pg : d.pages)
 		dirty_pages_.push_back(pg);
 	for (FolioId f : d.pages_all)
-		dirty_folios_.push_back(f);
+		dirty_folios_.insert(f);
 	judge_dirty(snap);
 	if (reclassify)
 		recount_rss(snap);
@@ -275,12 +268,11 @@ void IncrementalInvariants::judge_dirty(const Snapshot &snap)
 	for (const PageRef &pg : dirty_pages_)
 		if (pg.page == 0 && pg.folio != 0 && pg.folio <= folios_.size() &&
 		    folios_[pg.folio - 1].pmd > 0)
-			dirty_folios_.push_back(pg.folio);
-	sort_unique(dirty_folios_);
-	for (FolioId f : dirty_folios_)
+			dirty_folios_.insert(pg.folio);
+	for (FolioId f : dirty_folios_.list)
 		judge_folio(snap, f);
 	for (const PageRef &pg : dirty_pages_)
-		if (!std::binary_search(dirty_folios_.begin(), dirty_folios_.end(), pg.folio))
+		if (!dirty_folios_.contains(pg.folio))
 			judge_page(snap, pg.folio, pg.page);
 	dirty_pages_.clear();
 	dirty_folios_.clear();
@@ -354,16 +346,14 @@ bool IncrementalInvariants::proc_fails(const Snapshot &snap, ProcId p) const
 bool IncrementalInvariants::touched_fail(const Snapshot &snap, bool settled)
 {
 	Marks &m = settled ? settled_ : any_;
-	sort_unique(m.folios);
-	sort_unique(m.procs);
 	bool fails = false;
-	for (FolioId f : m.folios)
+	for (FolioId f : m.folios.list)
 		if (folio_fails(snap, f, settled)) {
 			fails = true;
 			break;
 		}
 	if (settled && !fails)
-		for (ProcId p : m.procs)
+		for (ProcId p : m.procs.list)
 			if (proc_fails(snap, p)) {
 				fails = true;
 				break;

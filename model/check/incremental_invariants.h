@@ -101,10 +101,37 @@ private:
 		bool operator==(const PageVerdicts &) const = default;
 	};
 
+	/*
+	 * IdSet - a set of small ids (folio or process numbers): the ids in
+	 * insertion order and a flag per id, so that inserting the same id
+	 * once per PTE a batch touches costs O(1) and no sort.
+	 */
+	struct IdSet {
+		std::vector<uint32_t> list;
+		std::vector<uint8_t> has;   /* [id] */
+
+		void insert(uint32_t id)
+		{
+			if (id >= has.size())
+				has.resize(id + 1, 0);
+			if (!has[id]) {
+				has[id] = 1;
+				list.push_back(id);
+			}
+		}
+		bool contains(uint32_t id) const { return id < has.size() && has[id]; }
+		void clear()
+		{
+			for (uint32_t id : list)
+				has[id] = 0;
+			list.clear();
+		}
+	};
+
 	/* Marks: a folio or process touched since the last check of each kind. */
 	struct Marks {
-		std::vector<FolioId> folios;
-		std::vector<ProcId> procs;
+		IdSet folios;
+		IdSet procs;
 	};
 
 	FolioTally &folio(FolioId f);
@@ -133,7 +160,7 @@ private:
 	std::vector<PageVerdicts> verdicts_; /* [folio id - 1] */
 	/* pages and folios whose verdicts absorb() must redo once the tallies are in */
 	std::vector<PageRef> dirty_pages_;
-	std::vector<FolioId> dirty_folios_;
+	IdSet dirty_folios_;
 	Marks any_, settled_;
 };
 

@@ -64,7 +64,7 @@ bool fill_proc_fields(ProcView &pv, ProcId p, const KMm &mm)
  * that differs. Clears @src's log.
  */
 template <class V, class S, class Conv, class Changed>
-void update_table(std::map<Va, V> &dst, const TrackedMap<S> &src, Conv conv, Changed changed)
+void update_table(PageMap<V> &dst, const TrackedMap<S> &src, Conv conv, Changed changed)
 {
 	auto sync = [&](Va va) {
 		std::optional<V> before, after;
@@ -195,11 +195,11 @@ Snapshot KernelModel::State::snapshot() const
 		ProcView &pv = snap.procs[p];
 		fill_proc_fields(pv, p, mm);
 		for (const auto &[va, pte] : mm.ptes)
-			pv.ptes.emplace_hint(pv.ptes.end(), va, pte_view(pte));
+			pv.ptes.try_emplace(va, pte_view(pte));
 		for (const auto &[va, pmd] : mm.pmds)
-			pv.pmds.emplace_hint(pv.pmds.end(), va, pmd_view(pmd));
+			pv.pmds.try_emplace(va, pmd_view(pmd));
 		for (const auto &[va, e] : mm.swp)
-			pv.swap.emplace_hint(pv.swap.end(), va, swap_view(e));
+			pv.swap.try_emplace(va, swap_view(e));
 	}
 	for (size_t i = 0; i < pins.size(); i++)
 		snap.pins.push_back(handle_view(pins[i], i));

@@ -28,7 +28,7 @@
  */
 #pragma once
 
-#include "model/types.h"
+#include "model/page_map.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -41,7 +41,7 @@ namespace fc {
 template <class V>
 class TrackedMap {
 public:
-	using map_type = std::map<Va, V>;
+	using map_type = PageMap<V>;
 	using key_type = Va;
 	using mapped_type = V;
 	using value_type = typename map_type::value_type;

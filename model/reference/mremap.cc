@@ -44,11 +44,11 @@ void ReferenceModel::State::mremap(ProcId p, Va va, uint64_t nr, Va to)
 		addr = next;
 	}
 
-	std::map<Va, RPte> ptes;
+	PageMap<RPte> ptes;
 	for (auto it = proc.ptes.lower_bound(va); it != proc.ptes.end() && it->first < end;)
 		ptes[it->first + delta] = it->second, it = proc.ptes.erase(it);
 	proc.ptes.insert(ptes.begin(), ptes.end());
-	std::map<Va, RSwp> swp;
+	PageMap<RSwp> swp;
 	for (auto it = proc.swp.lower_bound(va); it != proc.swp.end() && it->first < end;)
 		swp[it->first + delta] = it->second, it = proc.swp.erase(it);
 	proc.swp.insert(swp.begin(), swp.end());

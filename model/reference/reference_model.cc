@@ -225,22 +225,14 @@ namespace {
 
 /*
  * refill_map - make @out hold @in's entries, each through @view, reusing
- * @out's nodes where the keys are already there: the Runner refills one
- * Snapshot per statement and most entries stay put from one to the next.
+ * @out's storage: the Runner refills one Snapshot per statement.
  */
 template <class View, class Entry, class Fn>
-void refill_map(std::map<Va, View> &out, const std::map<Va, Entry> &in, Fn view)
+void refill_map(PageMap<View> &out, const PageMap<Entry> &in, Fn view)
 {
-	auto o = out.begin();
-	for (const auto &[va, e] : in) {
-		while (o != out.end() && o->first < va)
-			o = out.erase(o);
-		if (o != out.end() && o->first == va)
-			(o++)->second = view(e);
-		else
-			out.emplace_hint(o, va, view(e));
-	}
-	out.erase(o, out.end());
+	out.clear();
+	for (const auto &[va, e] : in)
+		out.try_emplace(va, view(e));
 }
 
 void refill_handles(const std::vector<RHandle> &in, std::vector<HandleView> &out)

@@ -89,10 +89,10 @@ struct RVma {
 struct RProc {
 	bool exited = false;
 	bool has_pinned = false;        /* MMF_HAS_PINNED: sticky, not inherited */
-	std::map<Va, RPte> ptes;
-	std::map<Va, RPmd> pmds;        /* keyed by the PMD-aligned first VA */
-	std::map<Va, RSwp> swp;         /* swap entries */
-	std::map<Va, RVma> vmas;        /* non-default VMA attributes, per page */
+	PageMap<RPte> ptes;
+	PageMap<RPmd> pmds;        /* keyed by the PMD-aligned first VA */
+	PageMap<RSwp> swp;         /* swap entries */
+	PageMap<RVma> vmas;        /* non-default VMA attributes, per page */
 };
 
 /* A page of a folio, as a cache (page cache or swap cache) holds it. */
