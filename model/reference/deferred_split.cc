@@ -95,8 +95,7 @@ void ReferenceModel::State::rmap_removal_step(FolioId id, const std::vector<uint
  */
 void ReferenceModel::State::free_unreferenced()
 {
-	static thread_local std::vector<Holders> all;
-	count_holders(all);
+	const std::vector<Holders> &all = counted_holders();
 	for (FolioId id = 1; id <= folios.size(); id++) {
 		RFolio &f = folio(id);
 		if (f.freed || derived_refcount(f, all[id - 1]) != 0)

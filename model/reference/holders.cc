@@ -9,6 +9,8 @@
  */
 #include "model/reference/reference_state.h"
 
+#include <atomic>
+
 namespace fc {
 
 namespace {
@@ -107,6 +109,32 @@ void ReferenceModel::State::count_holders(std::vector<Holders> &all) const
 	for_each_holder([&](FolioId id, uint32_t page, Holder kind) {
 		add_holder(all[id - 1], page, kind);
 	});
+}
+
+uint64_t ReferenceModel::State::new_version()
+{
+	static std::atomic<uint64_t> last{0};
+	return ++last;
+}
+
+/*
+ * counted_holders - count_holders() of this state, into a per-thread
+ * buffer that remembers which version it counted: a second call on the
+ * same contents (free_unreferenced() then snapshot_into(), one apply()
+ * apart from nothing) reuses the count. Valid until the next call on
+ * this thread. Inside apply() only free_unreferenced() may ask, after the
+ * statement's last change of a holder: the version was bumped at its
+ * start, not at each change.
+ */
+const std::vector<Holders> &ReferenceModel::State::counted_holders() const
+{
+	static thread_local std::vector<Holders> all;
+	static thread_local uint64_t counted = 0;
+	if (counted != version) {
+		count_holders(all);
+		counted = version;
+	}
+	return all;
 }
 
 /*

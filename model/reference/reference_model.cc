@@ -70,6 +70,7 @@ std::string ReferenceModel::apply(const Op &op)
 		return "";
 	if (std::optional<Rejection> r = s.check(op))
 		return "not applied: " + r->message;
+	s.version = State::new_version();
 
 	switch (op.kind) {
 	case OpKind::fault_anon:
@@ -255,8 +256,7 @@ void refill_handles(const std::vector<RHandle> &in, std::vector<HandleView> &out
  */
 void ReferenceModel::State::snapshot_into(Snapshot &snap) const
 {
-	static thread_local std::vector<Holders> all;
-	count_holders(all);
+	const std::vector<Holders> &all = counted_holders();
 
 	snap.folios.resize(folios.size());
 	for (FolioId id = 1; id <= folios.size(); id++) {

@@ -163,6 +163,16 @@ struct ReferenceModel::State {
 	std::vector<RFile> files;         /* file number */
 	std::map<uint64_t, RCachedPage> swap_cache; /* slot -> page */
 	uint64_t next_slot = 0;           /* swap slots are never reused */
+	/*
+	 * @version names the state's contents: a fresh number (new_version())
+	 * at construction and at every apply(), the only writer; a copy
+	 * keeps it, having the same contents. It lets snapshot_into() reuse
+	 * the holder count free_unreferenced() made at the end of the same
+	 * apply() (counted_holders()), instead of counting everything twice
+	 * per statement.
+	 */
+	uint64_t version = new_version();
+	static uint64_t new_version();
 
 	/* --- scope --- */
 	Va space() const { return cfg.scope.space_pages(); }
@@ -188,6 +198,7 @@ struct ReferenceModel::State {
 	template <typename Fn> void for_each_holder(Fn fn) const;
 	Holders holders_of(FolioId f) const;
 	void count_holders(std::vector<Holders> &all) const;
+	const std::vector<Holders> &counted_holders() const;
 	long refcount(FolioId f) const { return derived_refcount(folio(f), holders_of(f)); }
 	bool maybe_dma_pinned(FolioId f) const;
 
