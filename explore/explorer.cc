@@ -156,9 +156,12 @@ struct Worker {
 	Canonicalizer canon;
 	PathCursor cursor;
 	std::vector<Op> ops;
+	/* each successor is stepped here, assigned from its parent: the
+	 * assignment reuses the storage a fresh copy would allocate */
+	Runner child;
 
 	Worker(const Config &cfg, const CanonicalOptions &co, const StateTree &tree, const Runner &root)
-		: canon(cfg, co), cursor(tree, root)
+		: canon(cfg, co), cursor(tree, root), child(root)
 	{
 	}
 };
@@ -229,7 +232,8 @@ void Search::expand_state(Worker &w, Chunk &c, size_t d, uint32_t i)
 			c.rejected++;
 			continue;
 		}
-		Runner child = parent;
+		Runner &child = w.child;
+		child = parent;
 		StepResult r;
 		std::string error;
 		try {

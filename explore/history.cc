@@ -45,9 +45,9 @@ uint64_t state_fingerprint(Canonicalizer &canon, const Runner &r, const PathKey 
 {
 	if (!key.dirty) {
 		if (models_agree) {
-			/* the kernel model's is the cheaper one: it stores its counts */
-			const Snapshot kern = r.kernel().snapshot();
-			return canon.fingerprint(kern, kern);
+			/* the comparison that accepted the step built it: free */
+			const Snapshot &ref = r.reference_snapshot();
+			return canon.fingerprint(ref, ref);
 		}
 		return canon.fingerprint(r.reference_snapshot(), r.kernel().snapshot());
 	}

@@ -59,8 +59,8 @@ struct PathKey {
  * @models_agree says that @r's differential comparison passed after its
  * last step: the two Snapshots are then equal but for the counters of freed
  * folios, which the canonical form does not read, so only one Snapshot is
- * taken (the kernel model's, which stores its counts instead of deriving
- * them).
+ * read: the reference model's, which that comparison built and the Runner
+ * keeps (Runner::reference_snapshot()), so it costs nothing more.
  */
 uint64_t state_fingerprint(Canonicalizer &canon, const Runner &r, const PathKey &key,
 			   bool models_agree = false);

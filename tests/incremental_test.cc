@@ -167,6 +167,57 @@ TEST(SnapshotUpdate, MatchesSnapshotAndTalliesAtEveryPoint)
 	EXPECT_GT(points, sequences * kOps * 2);
 }
 
+/*
+ * A copy that takes the watcher's Snapshot and tallies along (as a Runner
+ * copy does) stays exact: its first point compares the carried Snapshot
+ * with every page table the copy logs as changed. The copy is made by
+ * assignment over a model with another history, whose storage it reuses.
+ */
+TEST(SnapshotUpdate, CopiesCarryTheirSnapshotAndStayExact)
+{
+	size_t copies = 0;
+	for (const Config &cfg : configs()) {
+		for (uint64_t seed = 1; seed <= 5; seed++) {
+			auto km = std::make_unique<KernelModel>(cfg);
+			auto watch = std::make_unique<UpdateChecker>(cfg);
+			km->set_observer(watch.get());
+			/* the scratch model: another history, other sizes */
+			auto other = std::make_unique<KernelModel>(cfg);
+			random_sequence(cfg, 500 + seed, kOps / 2, [&](const Op &op, const ReferenceModel &ref) {
+				other->apply(op);
+				return diff_snapshots(ref.snapshot(), other->snapshot()).empty();
+			});
+			size_t i = 0;
+			random_sequence(cfg, seed, kOps, [&](const Op &op, const ReferenceModel &ref) {
+				if (++i % 7 == 0) {
+					/*
+					 * The statement runs unwatched, so the model's logs
+					 * hold changes the carried Snapshot lacks when it
+					 * is copied: the copy must still bring it up to date.
+					 */
+					km->set_observer(nullptr);
+					km->apply(op);
+					*other = *km;
+					auto carried = std::make_unique<UpdateChecker>(*watch);
+					std::swap(km, other);
+					watch = std::move(carried);
+					km->set_observer(watch.get());
+					copies++;
+				} else {
+					km->apply(op);
+				}
+				watch->look(*km, "end of statement");
+				EXPECT_EQ(watch->failure, "") << name(cfg) << " seed " << seed
+							     << " statement " << i << ": "
+							     << format_op(op);
+				return watch->failure.empty() &&
+				       diff_snapshots(ref.snapshot(), km->snapshot()).empty();
+			});
+		}
+	}
+	EXPECT_GT(copies, configs().size() * 5);
+}
+
 std::string report(const Runner &r)
 {
 	std::string s;
@@ -205,6 +256,43 @@ TEST(IncrementalRunner, ReportsWhatTheFullCheckReports)
 	/* the mutants break invariants, so the filter had failures to find */
 	EXPECT_GT(with_violations, mutant_catalogue().size());
 	EXPECT_GT(violations, 2 * mutant_catalogue().size());
+}
+
+/*
+ * A Runner copy, made by the copy constructor or by assignment over a
+ * Runner with another history (the explorer's scratch Runner), reports from
+ * there exactly what the original reports.
+ */
+TEST(IncrementalRunner, CopiesReportWhatTheOriginalReports)
+{
+	size_t copies = 0, with_violations = 0;
+	for (const Config &cfg : configs()) {
+		for (uint64_t seed = 1; seed <= 5; seed++) {
+			Runner a(cfg);
+			Runner scratch(cfg);
+			random_sequence(cfg, 300 + seed, kOps / 2, [&](const Op &op, const ReferenceModel &) {
+				return scratch.step(op).status != StepStatus::rejected &&
+				       !scratch.divergence();
+			});
+			random_sequence(cfg, 200 + seed, kOps, [&](const Op &op, const ReferenceModel &) {
+				Runner copy(a);
+				scratch = a;
+				copies++;
+				StepResult ra = a.step(op), rc = copy.step(op), rs = scratch.step(op);
+				EXPECT_EQ(ra.status, rc.status);
+				EXPECT_EQ(ra.status, rs.status);
+				EXPECT_EQ(report(copy), report(a)) << name(cfg) << " seed " << 200 + seed;
+				EXPECT_EQ(report(scratch), report(a)) << name(cfg) << " seed " << 200 + seed;
+				std::string why;
+				EXPECT_TRUE(copy.incremental_state_exact(&why)) << name(cfg) << ": " << why;
+				EXPECT_TRUE(scratch.incremental_state_exact(&why)) << name(cfg) << ": " << why;
+				return ra.status == rc.status && ra.status == rs.status && !a.divergence();
+			});
+			with_violations += !a.violations().empty();
+		}
+	}
+	EXPECT_GT(copies, configs().size() * 5 * 2);
+	EXPECT_GT(with_violations, mutant_catalogue().size() / 2);
 }
 
 TEST(IncrementalRunner, FullChecksFromTheEnvironment)

@@ -24,16 +24,32 @@ Runner::Runner(const Config &cfg, RunnerOptions opts)
 	kernel_.set_observer(this);
 }
 
-/* The kernel model does not copy its observer: point the copy's at the copy. */
+/*
+ * A copy behaves as the original would from here: it takes the original's
+ * seen_ and incremental tallies (a consistent pair) and its check state
+ * along with both models. The copied kernel model's page tables log every
+ * entry as changed, so the copy's first visible point compares seen_ with
+ * all of them; that finds no difference where there is none, and allocates
+ * nothing. The kernel model does not copy its observer: point the copy's at
+ * the copy.
+ */
 Runner::Runner(const Runner &o)
 	: KernelObserver(), cfg_(o.cfg_), opts_(o.opts_), ref_(o.ref_), kernel_(o.kernel_),
 	  step_(o.step_), violations_(o.violations_), divergence_(o.divergence_),
 	  expect_failures_(o.expect_failures_), counts_(o.counts_),
-	  reported_this_step_(o.reported_this_step_), inc_(o.cfg_)
+	  reported_this_step_(o.reported_this_step_), seen_(o.seen_), inc_(o.inc_),
+	  full_any_(o.full_any_), full_settled_(o.full_settled_), ended_clean_(o.ended_clean_),
+	  failed_in_step_(o.failed_in_step_), checked_(o.checked_)
 {
 	kernel_.set_observer(this);
 }
 
+/*
+ * Assignment is a copy that reuses this Runner's storage: the explorer
+ * assigns each parent to one scratch Runner per successor, and every
+ * vector, page table and Snapshot buffer here is already the right size.
+ * ref_seen_ keeps its buffers for the next refill.
+ */
 Runner &Runner::operator=(const Runner &o)
 {
 	if (this == &o)
@@ -48,12 +64,14 @@ Runner &Runner::operator=(const Runner &o)
 	expect_failures_ = o.expect_failures_;
 	counts_ = o.counts_;
 	reported_this_step_ = o.reported_this_step_;
-	/* the copied kernel model logs every entry as changed: start seen_ empty */
-	seen_ = Snapshot{};
+	seen_ = o.seen_;
+	inc_ = o.inc_;
+	full_any_ = o.full_any_;
+	full_settled_ = o.full_settled_;
+	ended_clean_ = o.ended_clean_;
+	failed_in_step_ = o.failed_in_step_;
+	checked_ = o.checked_;
 	ref_seen_valid_ = false;
-	inc_ = IncrementalInvariants(cfg_);
-	checked_.reset();
-	full_any_ = full_settled_ = ended_clean_ = false;
 	kernel_.set_observer(this);
 	return *this;
 }
@@ -101,6 +119,16 @@ bool Runner::refresh_seen()
 	const bool changed = kernel_.snapshot_update(seen_, delta_);
 	inc_.absorb(seen_, delta_);
 	return changed;
+}
+
+bool Runner::incremental_state_exact(std::string *why)
+{
+	refresh_seen();
+	if (!(seen_ == kernel_.snapshot())) {
+		*why = "the kept Snapshot differs from snapshot()";
+		return false;
+	}
+	return inc_.tallies_match(seen_, why);
 }
 
 /*

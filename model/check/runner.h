@@ -100,6 +100,14 @@ public:
 	const std::vector<ExpectFailure> &expect_failures() const { return expect_failures_; }
 	const ViolationCounts &violation_counts() const { return counts_; }
 
+	/*
+	 * incremental_state_exact - what the visible-point checks rest on, for
+	 * tests: the Snapshot the Runner keeps, brought up to date now, equals
+	 * a fresh kernel snapshot() and the incremental tallies equal those
+	 * built from it. False, with the reason in @why, if not.
+	 */
+	bool incremental_state_exact(std::string *why);
+
 	/* Evaluate an observable against the kernel model's current state. */
 	std::optional<Value> observe(const Observable &obs, std::string *error) const;
 
@@ -127,8 +135,9 @@ private:
 	/*
 	 * The kernel model's Snapshot as last taken, brought up to date in
 	 * place at every visible point (KernelModel::snapshot_update(), which
-	 * says in @delta_ what changed, and @inc_ absorbs); not copied with
-	 * the Runner. @checked_ says it was last checked in step @step,
+	 * says in @delta_ what changed, and @inc_ absorbs); a copy of the
+	 * Runner takes both (with the flags below) and re-compares seen_ with
+	 * every page table at its first point. @checked_ says it was last checked in step @step,
 	 * settled or not: an unchanged Snapshot there needs no second
 	 * evaluation, whose failures record() would drop as already reported.
 	 * @full_any_ / @full_settled_: check_invariants() ran on the whole

@@ -27,13 +27,17 @@ KernelModel::KernelModel(const KernelModel &o) : s_(std::make_unique<State>(*o.s
 	s_->observer = nullptr;
 }
 
+/* Assignment reuses this model's storage (the explorer's scratch Runner). */
 KernelModel &KernelModel::operator=(const KernelModel &o)
 {
-	if (this != &o) {
+	if (this == &o)
+		return *this;
+	if (s_)
+		*s_ = *o.s_;
+	else
 		s_ = std::make_unique<State>(*o.s_);
-		s_->owner = this;
-		s_->observer = nullptr;
-	}
+	s_->owner = this;
+	s_->observer = nullptr;
 	return *this;
 }
 

@@ -35,9 +35,14 @@ ReferenceModel::ReferenceModel(const Config &cfg) : s_(std::make_unique<State>()
 
 ReferenceModel::ReferenceModel(const ReferenceModel &o) : s_(std::make_unique<State>(*o.s_)) {}
 
+/* Assignment reuses this model's storage (the explorer's scratch Runner). */
 ReferenceModel &ReferenceModel::operator=(const ReferenceModel &o)
 {
-	if (this != &o)
+	if (this == &o)
+		return *this;
+	if (s_)
+		*s_ = *o.s_;
+	else
 		s_ = std::make_unique<State>(*o.s_);
 	return *this;
 }
