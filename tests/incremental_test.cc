@@ -129,6 +129,21 @@ public:
 	std::string failure;
 };
 
+/*
+ * look_after_statement - @watch looks at @km at the end of statement @i
+ * (@op), which must find it exact; returns whether to go on. Past a
+ * divergence (a mutant) the kernel model may be asked about a folio only
+ * the reference allocated: stop there, as every engine does.
+ */
+bool look_after_statement(UpdateChecker &watch, const KernelModel &km, const ReferenceModel &ref,
+			  const Config &cfg, uint64_t seed, size_t i, const Op &op)
+{
+	watch.look(km, "end of statement");
+	EXPECT_EQ(watch.failure, "") << name(cfg) << " seed " << seed << " statement " << i << ": "
+				     << format_op(op);
+	return watch.failure.empty() && diff_snapshots(ref.snapshot(), km.snapshot()).empty();
+}
+
 TEST(SnapshotUpdate, MatchesSnapshotAndTalliesAtEveryPoint)
 {
 	size_t points = 0, sequences = 0;
@@ -147,17 +162,7 @@ TEST(SnapshotUpdate, MatchesSnapshotAndTalliesAtEveryPoint)
 					km->set_observer(watch.get());
 				}
 				km->apply(op);
-				watch->look(*km, "end of statement");
-				EXPECT_EQ(watch->failure, "") << name(cfg) << " seed " << seed
-							     << " statement " << i << ": "
-							     << format_op(op);
-				/*
-				 * Past a divergence (a mutant) the kernel model may be
-				 * asked about a folio only the reference allocated:
-				 * stop there, as every engine does.
-				 */
-				return watch->failure.empty() &&
-				       diff_snapshots(ref.snapshot(), km->snapshot()).empty();
+				return look_after_statement(*watch, *km, ref, cfg, seed, i, op);
 			});
 			points += watch->points;
 			sequences++;
@@ -206,12 +211,7 @@ TEST(SnapshotUpdate, CopiesCarryTheirSnapshotAndStayExact)
 				} else {
 					km->apply(op);
 				}
-				watch->look(*km, "end of statement");
-				EXPECT_EQ(watch->failure, "") << name(cfg) << " seed " << seed
-							     << " statement " << i << ": "
-							     << format_op(op);
-				return watch->failure.empty() &&
-				       diff_snapshots(ref.snapshot(), km->snapshot()).empty();
+				return look_after_statement(*watch, *km, ref, cfg, seed, i, op);
 			});
 		}
 	}
