@@ -81,6 +81,8 @@ private:
 		uint64_t used = 0;
 		alignas(value_type) unsigned char bytes[kChunk * sizeof(value_type)];
 
+		/* where entry @i lives, before it is constructed there */
+		void *raw(size_t i) { return bytes + i * sizeof(value_type); }
 		value_type &slot(size_t i)
 		{
 			return *std::launder(reinterpret_cast<value_type *>(bytes) + i);
@@ -213,7 +215,7 @@ public:
 			return {iterator(this, k), false};
 		c.used |= bit;
 		size_++;
-		::new (static_cast<void *>(&c.slot(k & (kChunk - 1)))) value_type{k, std::move(v)};
+		::new (c.raw(k & (kChunk - 1))) value_type{k, std::move(v)};
 		return {iterator(this, k), true};
 	}
 
