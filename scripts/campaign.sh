@@ -65,7 +65,7 @@ stage_check() {
 # explore: breadth-first exhaustion of the default small scope to depth 5
 # (about 310,000 distinct states); the summary says what was covered.
 stage_explore() {
-	if "$FOLIOCHECK" explore --depth "${CAMPAIGN_EXPLORE_DEPTH:-5}" --seconds "${CAMPAIGN_EXPLORE_SECONDS:-600}" --progress 15; then
+	if "$FOLIOCHECK" explore --depth "${CAMPAIGN_EXPLORE_DEPTH:-6}" --seconds "${CAMPAIGN_EXPLORE_SECONDS:-600}" --progress 15; then
 		echo "campaign: explore: passed"
 	else
 		echo "campaign: explore: FAILED (counterexample in explore-counterexample.trace)"
