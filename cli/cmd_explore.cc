@@ -35,7 +35,7 @@ struct ExploreFlags {
 	uint64_t max_states = 0;
 	uint64_t max_mem_mib = 0;
 	double seconds = 0;
-	std::string symmetry = "full";
+	std::string symmetry = "tree";
 	std::string ops = "anon";
 	std::string out = "explore-counterexample.trace";
 	double progress = 5;
@@ -160,7 +160,7 @@ void run_explore(const ExploreFlags &f)
 	auto sym = explore::parse_symmetry(f.symmetry);
 	if (!sym) {
 		std::cerr << "--symmetry: error: unknown symmetry '" << f.symmetry
-			  << "' (none, procs, full)\n";
+			  << "' (none, procs, full, tree)\n";
 		throw ExitStatus{2};
 	}
 	o.canonical.symmetry = *sym;
@@ -227,7 +227,9 @@ void setup_explore(CLI::App &app)
 	cmd->add_option("--max-states", flags.max_states, "Stop at this many distinct states (0: no bound)");
 	cmd->add_option("--max-mem", flags.max_mem_mib, "Stop when the RSS exceeds this many MiB (0: no bound)");
 	cmd->add_option("--seconds", flags.seconds, "Stop after this many seconds (0: no bound)");
-	cmd->add_option("--symmetry", flags.symmetry, "State symmetry reduction: none, procs, full")
+	cmd->add_option("--symmetry", flags.symmetry, "State symmetry reduction: none (folio and handle names only), procs (+ permutations "
+			"of the live processes), full (+ permutations of the PMD-sized blocks), tree (+ swaps "
+			"of the halves of aligned ranges inside a block that no folio spans)")
 		->capture_default_str();
 	cmd->add_option("--ops", flags.ops,
 			"Alphabet families, comma-separated: anon (the default alphabet), all, "

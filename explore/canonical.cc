@@ -40,6 +40,13 @@ enum Tag : uint32_t {
 	TAG_SWP,
 };
 
+/*
+ * Tree symmetry tries every arrangement of halves whose signatures tie if
+ * there are at most this many ties (2^6 arrangements); with more it keeps
+ * one, which can only leave symmetric states apart.
+ */
+constexpr unsigned kMaxTies = 6;
+
 /* The process of a handle whose process exited: all such are alike. */
 constexpr uint32_t kDeadProc = 0xffff;
 /* A folio not named yet, in a handle's sort key. */
@@ -55,13 +62,14 @@ std::string_view symmetry_name(Symmetry s)
 	case Symmetry::none: return "none";
 	case Symmetry::procs: return "procs";
 	case Symmetry::full: return "full";
+	case Symmetry::tree: return "tree";
 	}
 	return "?";
 }
 
 std::optional<Symmetry> parse_symmetry(std::string_view s)
 {
-	for (Symmetry v : {Symmetry::none, Symmetry::procs, Symmetry::full})
+	for (Symmetry v : {Symmetry::none, Symmetry::procs, Symmetry::full, Symmetry::tree})
 		if (symmetry_name(v) == s)
 			return v;
 	return std::nullopt;
@@ -96,10 +104,13 @@ uint64_t hash_words(const uint32_t *wd, size_t n)
 	return h;
 }
 
-/* One element of the symmetry group: how processes and blocks are renamed. */
+/*
+ * One element of the symmetry group: how processes, blocks and the pages
+ * inside each block are renamed.
+ */
 inline Va Canonicalizer::Renaming::va(Va actual) const
 {
-	return block_pos[actual / block_pages] * block_pages + actual % block_pages;
+	return block_pos[actual / block_pages] * block_pages + (*offset_pos)[actual];
 }
 
 inline uint32_t Canonicalizer::Renaming::proc(ProcId p) const
@@ -118,11 +129,27 @@ Canonicalizer::Canonicalizer(const Config &cfg, CanonicalOptions opts)
 	 * Blocks are interchangeable only when each is a whole PMD (a short last
 	 * block is not) and there are few enough to enumerate.
 	 */
-	bool blocks_symmetric = opts.symmetry == Symmetry::full && nr_blocks_ <= 4 &&
-				sc.space_pages() % sc.pmd_pages() == 0;
+	bool whole_blocks = sc.space_pages() % sc.pmd_pages() == 0;
+	bool blocks_symmetric = (opts.symmetry == Symmetry::full || opts.symmetry == Symmetry::tree) &&
+				nr_blocks_ <= 4 && whole_blocks;
 	do {
 		block_perms_.push_back(perm);
 	} while (blocks_symmetric && std::next_permutation(perm.begin(), perm.end()));
+
+	const Va bp = sc.pmd_pages(), space = nr_blocks_ * bp;
+	tree_ = opts.symmetry == Symmetry::tree && whole_blocks && bp >= 2;
+	offset_pos_.resize(space);
+	for (Va va = 0; va < space; va++)
+		offset_pos_[va] = va % bp;
+	within_.assign(nr_blocks_, std::vector<Va>(tree_ ? bp : 0));
+	reordered_.assign(nr_blocks_, 0);
+	if (tree_) {
+		bound_.resize(sc.pmd_order + 1);
+		for (unsigned j = 1; j <= sc.pmd_order; j++)
+			bound_[j].assign(space >> j, 0);
+		pte_slot_.assign(bp, nullptr);
+		swp_slot_.assign(bp, nullptr);
+	}
 }
 
 size_t Canonicalizer::max_group_size() const
@@ -131,7 +158,14 @@ size_t Canonicalizer::max_group_size() const
 	if (opts_.symmetry != Symmetry::none)
 		for (unsigned i = 2; i <= std::min(cfg_.scope.max_procs, 4u); i++)
 			procs *= i;
-	return procs * block_perms_.size();
+	size_t group = procs * block_perms_.size();
+	if (tree_) {
+		/* every block's bp - 1 ranges of 2^j pages, j >= 1, may swap halves */
+		Va swaps = (cfg_.scope.pmd_pages() - 1) * nr_blocks_;
+		for (Va i = 0; i < swaps && group <= SIZE_MAX / 2; i++)
+			group *= 2;
+	}
+	return group;
 }
 
 /*
@@ -206,19 +240,39 @@ bool Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 				out.push_back(name(it->second.folio));
 				out.push_back(it->second.writable | it->second.young << 1);
 			}
-			for (auto it = pv.ptes.lower_bound(lo); it != pv.ptes.end() && it->first < hi; ++it) {
+			auto put_pte = [&](Va va, const PteView &pte) {
 				out.push_back(TAG_PTE);
-				out.push_back(w(r.va(it->first)));
-				out.push_back(name(it->second.folio));
-				out.push_back(it->second.page);
-				out.push_back(it->second.writable | it->second.young << 1);
-			}
-			for (auto it = pv.swap.lower_bound(lo); it != pv.swap.end() && it->first < hi; ++it) {
+				out.push_back(w(r.va(va)));
+				out.push_back(name(pte.folio));
+				out.push_back(pte.page);
+				out.push_back(pte.writable | pte.young << 1);
+			};
+			auto put_swp = [&](Va va, const SwapPteView &swp) {
 				out.push_back(TAG_SWP);
-				out.push_back(w(r.va(it->first)));
-				out.push_back(slot_name(it->second.slot));
-				out.push_back(it->second.exclusive);
+				out.push_back(w(r.va(va)));
+				out.push_back(slot_name(swp.slot));
+				out.push_back(swp.exclusive);
+			};
+			if (!(*r.reordered)[actual]) {
+				for (auto it = pv.ptes.lower_bound(lo); it != pv.ptes.end() && it->first < hi; ++it)
+					put_pte(it->first, it->second);
+				for (auto it = pv.swap.lower_bound(lo); it != pv.swap.end() && it->first < hi; ++it)
+					put_swp(it->first, it->second);
+				continue;
 			}
+			/* tree swaps inside this block: emit in renamed VA order */
+			for (auto it = pv.ptes.lower_bound(lo); it != pv.ptes.end() && it->first < hi; ++it)
+				pte_slot_[it->first - lo] = &it->second;
+			for (auto it = pv.swap.lower_bound(lo); it != pv.swap.end() && it->first < hi; ++it)
+				swp_slot_[it->first - lo] = &it->second;
+			for (Va off : (*r.within)[actual])
+				if (pte_slot_[off])
+					put_pte(lo + off, *pte_slot_[off]);
+			for (Va off : (*r.within)[actual])
+				if (swp_slot_[off])
+					put_swp(lo + off, *swp_slot_[off]);
+			std::fill(pte_slot_.begin(), pte_slot_.end(), nullptr);
+			std::fill(swp_slot_.begin(), swp_slot_.end(), nullptr);
 		}
 		out.push_back(TAG_END);
 		if (bound) {
@@ -235,6 +289,19 @@ bool Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 	 * they hold, then those folios are named in that order.
 	 */
 	auto &keyed = keyed_;
+	/*
+	 * A handle's pages in renamed VA order: the order GUP took them in,
+	 * up to the per-folio order a tree swap may change (releasing them
+	 * visits disjoint folios; the argument of docs/explore.md).
+	 */
+	auto &pages = handle_pages_;
+	auto sort_pages = [&](const HandleView &h) {
+		pages.clear();
+		for (const HandleView::Page &pg : h.pages)
+			pages.push_back({r.va(pg.va), &pg});
+		std::sort(pages.begin(), pages.end(),
+			  [](const auto &a, const auto &b) { return a.first < b.first; });
+	};
 	for (const auto *list : {&s.pins, &s.refs}) {
 		size_t nr = 0;
 		for (const HandleView &h : *list) {
@@ -247,11 +314,12 @@ bool Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 			key.clear();
 			key.push_back(r.proc(h.proc));
 			key.push_back(w(h.pages.size()));
-			for (const HandleView::Page &pg : h.pages) {
-				bool named = pg.folio < name_of_.size() && name_of_[pg.folio];
-				key.push_back(w(r.va(pg.va)));
-				key.push_back(named ? name_of_[pg.folio] : kUnnamed);
-				key.push_back(pg.page);
+			sort_pages(h);
+			for (const auto &[va, pg] : pages) {
+				bool named = pg->folio < name_of_.size() && name_of_[pg->folio];
+				key.push_back(w(va));
+				key.push_back(named ? name_of_[pg->folio] : kUnnamed);
+				key.push_back(pg->page);
 			}
 		}
 		std::stable_sort(keyed.begin(), keyed.begin() + nr,
@@ -262,10 +330,11 @@ bool Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector
 			const auto &[key, h] = keyed[k];
 			out.push_back(key[0]);
 			out.push_back(key[1]);
-			for (const HandleView::Page &pg : h->pages) {
-				out.push_back(w(r.va(pg.va)));
-				out.push_back(name(pg.folio));
-				out.push_back(pg.page);
+			sort_pages(*h);
+			for (const auto &[va, pg] : pages) {
+				out.push_back(w(va));
+				out.push_back(name(pg->folio));
+				out.push_back(pg->page);
 			}
 		}
 	}
@@ -357,6 +426,10 @@ void Canonicalizer::encode_best(const Snapshot &ref, const Snapshot &kernel)
 	bool permute_procs = opts_.symmetry != Symmetry::none && r.procs.size() <= 4;
 
 	r.blocks = &block_perms_[0];
+	r.offset_pos = &offset_pos_;
+	r.within = &within_;
+	r.reordered = &reordered_;
+	reset_tree_order();
 	r.block_pos.assign(nr_blocks_ + 1, 0);
 	r.proc_pos.assign(ref.procs.size(), kDeadProc);
 	for (size_t i = 0; i < r.procs.size(); i++)
@@ -373,6 +446,12 @@ void Canonicalizer::encode_best(const Snapshot &ref, const Snapshot &kernel)
 		with_kernel = kernel_enc_ != cand_;
 	}
 
+	if (tree_) {
+		bind_folio_ranges(ref, true);
+		if (with_kernel)
+			bind_folio_ranges(kernel, false);
+	}
+
 	bool first = true;
 	best_.clear();
 	std::vector<ProcId> &order = order_;
@@ -382,6 +461,17 @@ void Canonicalizer::encode_best(const Snapshot &ref, const Snapshot &kernel)
 		std::fill(r.proc_pos.begin(), r.proc_pos.end(), kDeadProc);
 		for (size_t i = 0; i < order.size(); i++)
 			r.proc_pos[order[i]] = static_cast<uint32_t>(i);
+		/* the arrangements of tied halves, when few enough to try */
+		uint64_t arrangements = 1;
+		if (tree_) {
+			sign_pages(ref, r);
+			unsigned ties = order_blocks_by_tree(0);
+			if (ties <= kMaxTies)
+				arrangements = uint64_t{1} << ties;
+		}
+		for (uint64_t tie_choice = 0; tie_choice < arrangements; tie_choice++) {
+		if (tie_choice)
+			order_blocks_by_tree(tie_choice);
 		for (const std::vector<unsigned> &bperm : block_perms_) {
 			r.blocks = &bperm;
 			for (unsigned c = 0; c < nr_blocks_; c++)
@@ -398,7 +488,212 @@ void Canonicalizer::encode_best(const Snapshot &ref, const Snapshot &kernel)
 				first = false;
 			}
 		}
+		}
 	} while (permute_procs && std::next_permutation(order.begin(), order.end()));
+	reset_tree_order();
+}
+
+/*
+ * reset_tree_order - every block in its actual page order (offset_pos_
+ * the identity inside each block), as Symmetry::full has it.
+ */
+void Canonicalizer::reset_tree_order()
+{
+	const Va bp = cfg_.scope.pmd_pages();
+	for (unsigned b = 0; b < nr_blocks_; b++) {
+		if (!reordered_[b])
+			continue;
+		for (Va off = 0; off < bp; off++)
+			offset_pos_[b * bp + off] = off;
+		reordered_[b] = 0;
+	}
+}
+
+/*
+ * bind_folio_ranges - mark in bound_ every aligned range of 2^j pages
+ * (j >= 1) inside a folio's range: its halves must not be swapped. A folio
+ * of order K mapped or held at @va as page i occupies [va - i, va - i + 2^K);
+ * a PMD binds its whole block, and so does anything not laid out that way
+ * (not aligned, past its block, or a folio the snapshot does not have),
+ * which a clean state never shows. @reset: clear the marks first.
+ */
+void Canonicalizer::bind_folio_ranges(const Snapshot &s, bool reset)
+{
+	const unsigned pmd_order = cfg_.scope.pmd_order;
+	const Va bp = cfg_.scope.pmd_pages(), space = nr_blocks_ * bp;
+	if (reset)
+		for (unsigned j = 1; j <= pmd_order; j++)
+			std::fill(bound_[j].begin(), bound_[j].end(), 0);
+	auto bind = [&](Va base, unsigned order) {
+		for (unsigned j = 1; j <= order; j++)
+			for (Va node = base >> j; node < (base + (Va{1} << order)) >> j; node++)
+				bound_[j][node] = 1;
+	};
+	auto bind_block = [&](Va va) { bind(va / bp * bp, pmd_order); };
+	auto held = [&](Va va, FolioId id, uint32_t page) {
+		if (va >= space)
+			return;
+		const FolioView *f = s.folio(id);
+		if (!f || f->order > pmd_order || page > va) {
+			bind_block(va);
+			return;
+		}
+		Va base = va - page, size = Va{1} << f->order;
+		if (base % size || base / bp != va / bp)
+			bind_block(va);
+		else
+			bind(base, f->order);
+	};
+	for (const ProcView &pv : s.procs) {
+		for (const auto &[va, pmd] : pv.pmds)
+			if (va < space)
+				bind_block(va);
+		for (const auto &[va, pte] : pv.ptes)
+			held(va, pte.folio, pte.page);
+	}
+	for (const auto *list : {&s.pins, &s.refs})
+		for (const HandleView &h : *list)
+			if (!h.released)
+				for (const HandleView::Page &pg : h.pages)
+					held(pg.va, pg.folio, pg.page);
+}
+
+/*
+ * sign_pages - a signature of each VA that names no folio, into sig_: per
+ * live process in @r's order, what maps the VA (nothing, a PTE: page,
+ * writable, young and the folio's counts and flags for that page, or a
+ * swap entry) and which earlier process maps the same folio there; then
+ * how many live pin and reference pages name the VA.
+ */
+void Canonicalizer::sign_pages(const Snapshot &s, const Renaming &r)
+{
+	constexpr size_t kPerProc = 9;
+	const Va space = nr_blocks_ * cfg_.scope.pmd_pages();
+	const size_t nprocs = r.procs.size();
+	sig_words_ = kPerProc * nprocs + 2;
+	sig_.assign(space * sig_words_, 0);
+	for (size_t k = 0; k < nprocs; k++) {
+		if (r.procs[k] >= s.procs.size())
+			continue;
+		const ProcView &pv = s.procs[r.procs[k]];
+		for (const auto &[va, pte] : pv.ptes) {
+			if (va >= space)
+				continue;
+			uint32_t *sw = &sig_[va * sig_words_ + k * kPerProc];
+			sw[0] = 1;
+			sw[1] = pte.page;
+			sw[2] = pte.writable | pte.young << 1;
+			if (const FolioView *f = s.folio(pte.folio)) {
+				bool excl = pte.page < f->anon_exclusive.size() && f->anon_exclusive[pte.page];
+				sw[3] = f->order;
+				sw[4] = w(f->refcount);
+				sw[5] = w(f->mapcount);
+				sw[6] = pte.page < f->page_mapcount.size() ? w(f->page_mapcount[pte.page]) : 0;
+				sw[7] = excl | f->queued << 1 | f->partially_mapped << 2 |
+					f->maybe_pinned << 3 | f->lazyfree << 4 | f->freed << 5;
+			}
+			for (size_t e = 0; e < k; e++) {
+				if (r.procs[e] >= s.procs.size())
+					continue;
+				auto it = s.procs[r.procs[e]].ptes.find(va);
+				if (it != s.procs[r.procs[e]].ptes.end() && it->second.folio == pte.folio) {
+					sw[8] = static_cast<uint32_t>(e + 1);
+					break;
+				}
+			}
+		}
+		for (const auto &[va, swp] : pv.swap) {
+			if (va >= space)
+				continue;
+			uint32_t *sw = &sig_[va * sig_words_ + k * kPerProc];
+			sw[0] = 2;
+			sw[2] = swp.exclusive;
+		}
+	}
+	for (const auto *list : {&s.pins, &s.refs})
+		for (const HandleView &h : *list)
+			if (!h.released)
+				for (const HandleView::Page &pg : h.pages)
+					if (pg.va < space)
+						sig_[pg.va * sig_words_ + sig_words_ - (list == &s.pins ? 2 : 1)]++;
+}
+
+/*
+ * compare_halves - compare the signatures of the pages at actual VAs
+ * @a[0..half) and @b[0..half), position by position: <0, 0 or >0.
+ */
+int Canonicalizer::compare_halves(const Va *a, const Va *b, Va half) const
+{
+	for (Va t = 0; t < half; t++) {
+		const uint32_t *x = &sig_[a[t] * sig_words_], *y = &sig_[b[t] * sig_words_];
+		for (size_t i = 0; i < sig_words_; i++)
+			if (x[i] != y[i])
+				return x[i] < y[i] ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * order_blocks_by_tree - the page order of each block under the current
+ * process order: bottom-up over the aligned ranges of 2^j pages, put the
+ * half whose signatures compare less first, unless a folio spans the range
+ * (bound_). Where the halves' signatures tie and are not both empty, the
+ * k-th such tie swaps them iff bit k of @ties_swapped is set; returns the
+ * number of those ties. A tie's choice changes no signature sequence above
+ * it, so the ties are the same for every @ties_swapped, and trying every
+ * choice gives every arrangement of the state's class in which each free
+ * range has its halves in signature order: the least encoding over those
+ * depends only on the class. Sets within_, reordered_ and offset_pos_.
+ */
+unsigned Canonicalizer::order_blocks_by_tree(uint64_t ties_swapped)
+{
+	const Va bp = cfg_.scope.pmd_pages();
+	reset_tree_order();
+	std::vector<Va> &abs = tree_abs_;
+	abs.resize(bp);
+	unsigned ties = 0;
+	for (unsigned b = 0; b < nr_blocks_; b++) {
+		const Va lo = b * bp;
+		for (Va off = 0; off < bp; off++)
+			abs[off] = lo + off;
+		bool swapped = false;
+		for (unsigned j = 1; (Va{1} << j) <= bp; j++) {
+			const Va size = Va{1} << j, half = size / 2;
+			for (Va at = 0; at < bp; at += size) {
+				if (bound_[j][(lo + at) >> j])
+					continue;
+				int cmp = compare_halves(&abs[at + half], &abs[at], half);
+				bool swap = cmp < 0;
+				if (cmp == 0 && !pages_empty(&abs[at], half))
+					swap = ties < 64 && (ties_swapped >> ties++ & 1);
+				if (swap) {
+					std::rotate(abs.begin() + at, abs.begin() + at + half,
+						    abs.begin() + at + size);
+					swapped = true;
+				}
+			}
+		}
+		if (!swapped)
+			continue;
+		reordered_[b] = 1;
+		for (Va i = 0; i < bp; i++) {
+			within_[b][i] = abs[i] - lo;
+			offset_pos_[abs[i]] = i;
+		}
+	}
+	return ties;
+}
+
+/* pages_empty - nothing maps or names any of the VAs @a[0..n). */
+bool Canonicalizer::pages_empty(const Va *a, Va n) const
+{
+	for (Va t = 0; t < n; t++) {
+		const uint32_t *x = &sig_[a[t] * sig_words_];
+		for (size_t i = 0; i < sig_words_; i++)
+			if (x[i])
+				return false;
+	}
+	return true;
 }
 
 uint64_t Canonicalizer::fingerprint(const Snapshot &ref, const Snapshot &kernel)

@@ -266,8 +266,11 @@ void Search::expand_state(Worker &w, Chunk &c, size_t d, uint32_t i)
 		/* status ok: no divergence, if the Runner compared the models */
 		uint64_t fp = state_fingerprint(w.canon, child, key.extend(packed),
 						opts_.runner.differential);
-		if (!visited_.contains(fp))
-			c.out.push_back({fp, i, packed});
+		if (visited_.contains(fp))
+			continue;
+		c.out.push_back({fp, i, packed});
+		if (opts_.on_successor)
+			opts_.on_successor(child);
 	}
 }
 

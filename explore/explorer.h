@@ -71,6 +71,13 @@ struct ExploreOptions {
 	double progress_interval = 5;    /* seconds between on_progress calls */
 	std::function<void(const ExploreProgress &)> on_progress;
 	size_t batch_states = 1024;      /* frontier states per parallel batch */
+	/*
+	 * Called with the Runner of every successor whose fingerprint the
+	 * visited set did not hold when its chunk looked (so a state reached
+	 * twice in one batch is reported twice), from the worker threads; may
+	 * be empty. Tests use it to see which states a search visits.
+	 */
+	std::function<void(const Runner &)> on_successor;
 };
 
 /* A failing step: the shortest trace to it and what broke. */

@@ -3,6 +3,7 @@
 #include "explore/alphabet.h"
 #include "explore/explorer.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -116,6 +117,42 @@ TEST(Alphabet, ClosedUnderSwappingBlocks)
 		EXPECT_TRUE(set.count({int(op.kind), swapped, op.pages, op.order, op.pmd, op.write}))
 			<< format_op(op);
 	}
+}
+
+/*
+ * Symmetry::tree swaps the halves of aligned ranges of 2^j pages: the
+ * alphabet must be closed under each such swap (a statement's range inside
+ * the swapped range moves to the other half, one containing it stays).
+ */
+TEST(Alphabet, ClosedUnderSwappingHalvesOfAlignedRanges)
+{
+	Alphabet a(default_explore_config());
+	std::vector<Op> ops;
+	a.candidates(one_process(), ops);
+	std::set<std::tuple<int, Va, uint64_t, unsigned, bool, bool>> set;
+	for (const Op &op : ops)
+		set.insert({int(op.kind), op.va, op.pages, op.order, op.pmd, op.write});
+	size_t moved = 0;
+	for (Va size = 2; size <= 8; size *= 2) {
+		for (Va base = 0; base < 8; base += size) {
+			for (const Op &op : ops) {
+				if (op.kind == OpKind::fork || op.kind == OpKind::exit ||
+				    op.kind == OpKind::shrink || op.kind == OpKind::unpin ||
+				    op.kind == OpKind::put || op.kind == OpKind::split)
+					continue; /* no VA */
+				Va len = op.kind == OpKind::fault_anon ? Va{1} << op.order
+					 : op.kind == OpKind::split_pmd ? 4
+					 : std::max<Va>(op.pages, 1);
+				if (op.va + len <= base || op.va >= base + size || len >= size)
+					continue; /* outside the range, or containing it: unchanged */
+				Va swapped = op.va ^ (size / 2);
+				moved++;
+				EXPECT_TRUE(set.count({int(op.kind), swapped, op.pages, op.order, op.pmd, op.write}))
+					<< format_op(op) << " under the swap of [" << base << ", " << base + size << ")";
+			}
+		}
+	}
+	EXPECT_GT(moved, 100u);
 }
 
 TEST(Alphabet, FamiliesParseAndPrint)

@@ -92,6 +92,53 @@ TEST(Canonical, PmdBlocksAreInterchangeableOnlyWithFullSymmetry)
 	EXPECT_NE(enc(a), enc(c));
 }
 
+FolioView order1(FolioId id)
+{
+	FolioView f;
+	f.id = id;
+	f.order = 1;
+	f.refcount = f.mapcount = f.nr_pages_mapped = 2;
+	f.page_mapcount = {1, 1};
+	f.anon_exclusive = {true, true};
+	return f;
+}
+
+TEST(Canonical, TreeSwapsTheHalvesOfRangesNoFolioSpans)
+{
+	/* an order-0 page anywhere in either block */
+	Snapshot a = procs(1), c = procs(1);
+	a.folios = c.folios = {order0(1, 1, true)};
+	map(a, 0, 1, 1);
+	map(c, 0, 6, 1);
+	EXPECT_NE(enc(a, Symmetry::full), enc(c, Symmetry::full));
+	EXPECT_EQ(enc(a, Symmetry::tree), enc(c, Symmetry::tree));
+
+	/* an order-1 folio and an order-0 page trade halves of a block */
+	Snapshot d = procs(1), e = procs(1);
+	d.folios = e.folios = {order1(1), order0(2, 1, true)};
+	for (Va va : {0, 1})
+		d.procs[0].ptes[va] = {1, static_cast<uint32_t>(va), true};
+	d.procs[0].ptes[3] = {2, 0, true};
+	for (Va va : {2, 3})
+		e.procs[0].ptes[va] = {1, static_cast<uint32_t>(va - 2), true};
+	e.procs[0].ptes[0] = {2, 0, true};
+	EXPECT_NE(enc(d, Symmetry::full), enc(e, Symmetry::full));
+	EXPECT_EQ(enc(d, Symmetry::tree), enc(e, Symmetry::tree));
+
+	/* a handle's pages are listed in renamed VA order */
+	Snapshot h = d, i = e;
+	h.refs = {{1, 0, false, {{0, 1, 0}, {1, 1, 1}, {3, 2, 0}}}};
+	i.refs = {{1, 0, false, {{0, 2, 0}, {2, 1, 0}, {3, 1, 1}}}};
+	EXPECT_EQ(enc(h, Symmetry::tree), enc(i, Symmetry::tree));
+
+	/* which page of a folio a PTE maps is never swapped away */
+	Snapshot p0 = procs(1), p1 = procs(1);
+	p0.folios = p1.folios = {order1(1)};
+	p0.procs[0].ptes[0] = {1, 0, true};
+	p1.procs[0].ptes[1] = {1, 1, true};
+	EXPECT_NE(enc(p0, Symmetry::tree), enc(p1, Symmetry::tree));
+}
+
 TEST(Canonical, WhatAffectsTheFutureIsKept)
 {
 	Snapshot base = procs(1);
