@@ -40,6 +40,8 @@ struct ExploreFlags {
 	std::string out = "explore-counterexample.trace";
 	double progress = 5;
 	bool skip_visible_points = false;
+	std::string spill_dir;
+	uint64_t last_level_buffer_mib = 512;
 };
 
 std::string mib(uint64_t bytes)
@@ -51,11 +53,21 @@ std::string mib(uint64_t bytes)
 
 void print_progress(const ExploreProgress &p, unsigned depth_bound)
 {
+	/* the deepest level is counted at its end: until then, its fingerprints and the transition rate */
+	char pending[64] = "", rate[48];
+	if (p.last_level_pending) {
+		std::snprintf(pending, sizeof(pending), " (+%" PRIu64 " last-level fingerprints to sort)",
+			      p.last_level_pending);
+		std::snprintf(rate, sizeof(rate), "%.0f transitions/s",
+			      p.seconds > 0 ? p.found / p.seconds : 0.0);
+	} else {
+		std::snprintf(rate, sizeof(rate), "%.0f states/s", p.distinct_per_second);
+	}
 	std::fprintf(stderr,
 		     "explore: depth %u/%u  expanded %" PRIu64 "/%" PRIu64 "  found %" PRIu64
-		     "  distinct %" PRIu64 "  %.0f states/s  rss %s  %.1f s (%.1f s CPU)\n",
-		     p.depth, depth_bound, p.expanded, p.frontier, p.found, p.distinct,
-		     p.distinct_per_second, mib(p.rss_bytes).c_str(), p.seconds, p.cpu_seconds);
+		     "  distinct %" PRIu64 "%s  %s  rss %s  %.1f s (%.1f s CPU)\n",
+		     p.depth, depth_bound, p.expanded, p.frontier, p.found, p.distinct, pending, rate,
+		     mib(p.rss_bytes).c_str(), p.seconds, p.cpu_seconds);
 }
 
 std::string scope_line(const Config &cfg, const ExploreOptions &o)
@@ -132,7 +144,13 @@ void print_summary(const ExploreResult &r, std::ostream &os)
 		      r.cpu_seconds > 0 ? r.found / r.cpu_seconds : 0.0);
 	os << buf;
 	os << "memory: peak rss " << mib(r.peak_rss_bytes) << " (visited set " << mib(r.visited_set_bytes)
-	   << ", search tree " << mib(r.tree_bytes) << ")\n";
+	   << ", search tree " << mib(r.tree_bytes);
+	if (r.last_level_buffer_bytes)
+		os << ", last level sorted in " << mib(r.last_level_buffer_bytes);
+	os << ")\n";
+	if (r.spill_runs)
+		os << "disk: the last level's fingerprints spilled in " << r.spill_runs << " sorted runs, "
+		   << mib(r.spilled_bytes) << " (removed)\n";
 	std::snprintf(buf, sizeof(buf),
 		      "visited set: 64-bit fingerprints, symmetry group up to %zu; probability that a "
 		      "fingerprint collision hid a state <= %.3g\n",
@@ -157,6 +175,8 @@ void run_explore(const ExploreFlags &f)
 	o.max_states = f.max_states;
 	o.max_mem_bytes = f.max_mem_mib * 1048576;
 	o.seconds = f.seconds;
+	o.spill_dir = f.spill_dir;
+	o.last_level_buffer = f.last_level_buffer_mib * 1048576 / sizeof(uint64_t);
 	auto sym = explore::parse_symmetry(f.symmetry);
 	if (!sym) {
 		std::cerr << "--symmetry: error: unknown symmetry '" << f.symmetry
@@ -237,6 +257,13 @@ void setup_explore(CLI::App &app)
 		->capture_default_str();
 	cmd->add_option("--out", flags.out, "Where to write a counterexample trace")->capture_default_str();
 	cmd->add_option("--progress", flags.progress, "Seconds between progress lines")->capture_default_str();
+	cmd->add_option("--spill-dir", flags.spill_dir,
+			"Where the deepest level's fingerprints go once they outgrow --last-level-mib "
+			"(sorted runs, removed at the end; default: the temporary directory)");
+	cmd->add_option("--last-level-mib", flags.last_level_buffer_mib,
+			"MiB of the deepest level's fingerprints kept in memory before a sorted run is "
+			"written (0: count the deepest level in the visited set, like the others)")
+		->capture_default_str();
 	cmd->add_flag("--skip-visible-points", flags.skip_visible_points,
 		      "Check invariants only at statement ends (faster, misses mid-batch violations)");
 	cmd->footer("Ctrl-C stops after the batch in hand and prints the coverage reached so far.\n"

@@ -6,8 +6,9 @@
 
 #include "explore/fingerprint_set.h"
 #include "explore/history.h"
-#include "explore/resource_usage.h"
 #include "explore/packed_op.h"
+#include "explore/resource_usage.h"
+#include "explore/sorted_spill_set.h"
 #include "explore/state_tree.h"
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -185,6 +187,8 @@ private:
 	Runner root_;
 	StateTree tree_;
 	FingerprintSet visited_;
+	/* the deepest level's fingerprints, when counted by sorting */
+	std::unique_ptr<SortedSpillSet> last_level_;
 	std::vector<std::unique_ptr<Worker>> workers_;
 
 	std::atomic<bool> stop_{false};
@@ -197,6 +201,7 @@ private:
 	unsigned level_ = 0;
 	uint64_t level_expanded_ = 0, level_frontier_ = 0;
 	uint64_t next_level_count_ = 0;
+	uint64_t last_level_distinct_ = 0; /* counted by sorting, not in visited_ */
 };
 
 Search::Search(const ExploreOptions &opts)
@@ -363,6 +368,10 @@ bool Search::merge(std::vector<Chunk> &chunks, size_t d, uint64_t *expanded)
 		res_.found += c.found;
 		res_.rejected += c.rejected;
 		for (const Successor &s : c.out) {
+			if (!store && last_level_) {
+				last_level_->add(s.fp);
+				continue;
+			}
 			if (opts_.max_states && visited_.size() >= opts_.max_states) {
 				*expanded += s.parent - c.begin;
 				res_.stop = StopReason::max_states;
@@ -398,6 +407,7 @@ void Search::report_progress(bool force)
 	p.distinct_per_second = p.seconds > 0 ? p.distinct / p.seconds : 0;
 	p.cpu_seconds = process_cpu_seconds() - cpu_start_;
 	p.rss_bytes = current_rss_bytes();
+	p.last_level_pending = last_level_ ? last_level_->added() : 0;
 	opts_.on_progress(p);
 }
 
@@ -439,6 +449,11 @@ ExploreResult Search::run()
 		size_t n = tree_.level_size(d);
 		if (d + 1 < opts_.depth)
 			tree_.open_level();
+		else if (opts_.last_level_buffer && !opts_.max_states)
+			last_level_ = std::make_unique<SortedSpillSet>(
+				opts_.spill_dir.empty() ? std::filesystem::temp_directory_path().string()
+							: opts_.spill_dir,
+				opts_.last_level_buffer);
 		level_ = static_cast<unsigned>(d);
 		level_expanded_ = 0;
 		level_frontier_ = n;
@@ -482,6 +497,14 @@ ExploreResult Search::run()
 			}
 			report_progress(false);
 		}
+		if (last_level_) {
+			res_.last_level_buffer_bytes = last_level_->memory_bytes();
+			next_level_count_ = last_level_->count_distinct();
+			last_level_distinct_ = next_level_count_;
+			res_.spill_runs = last_level_->runs();
+			res_.spilled_bytes = last_level_->spilled_bytes();
+			last_level_.reset();
+		}
 		/* a level cut by a counterexample was never merged: no count */
 		if (res_.stop != StopReason::counterexample)
 			res_.distinct_per_depth.push_back(next_level_count_);
@@ -502,13 +525,13 @@ ExploreResult Search::run()
 	}
 	for (auto &w : workers_)
 		res_.replayed += w->cursor.replayed();
-	res_.distinct = visited_.size();
+	res_.distinct = visited_.size() + last_level_distinct_;
 	res_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
 	res_.cpu_seconds = process_cpu_seconds() - cpu_start_;
 	res_.peak_rss_bytes = peak_rss_bytes();
 	res_.visited_set_bytes = visited_.memory_bytes();
 	res_.tree_bytes = tree_.memory_bytes();
-	res_.collision_probability = visited_.collision_probability();
+	res_.collision_probability = collision_bound(res_.distinct);
 	return std::move(res_);
 }
 

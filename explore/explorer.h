@@ -54,6 +54,8 @@ struct ExploreProgress {
 	double distinct_per_second = 0;  /* per wall-clock second */
 	double cpu_seconds = 0;          /* CPU time of all threads so far */
 	uint64_t rss_bytes = 0;
+	/* deepest level: fingerprints added so far, duplicates included (not in distinct yet) */
+	uint64_t last_level_pending = 0;
 };
 
 struct ExploreOptions {
@@ -71,6 +73,16 @@ struct ExploreOptions {
 	double progress_interval = 5;    /* seconds between on_progress calls */
 	std::function<void(const ExploreProgress &)> on_progress;
 	size_t batch_states = 1024;      /* frontier states per parallel batch */
+	/*
+	 * The deepest level is counted by sorting (sorted_spill_set.h) instead
+	 * of being inserted into the visited set: this many fingerprints are
+	 * held in memory (8 bytes each) before a sorted run is written to
+	 * @spill_dir (the system's temporary directory if empty). 0: the
+	 * deepest level goes into the visited set like the others, as it
+	 * always does with --max-states (which needs the count as it grows).
+	 */
+	size_t last_level_buffer = size_t{1} << 26;
+	std::string spill_dir;
 	/*
 	 * Called with the Runner of every successor whose fingerprint the
 	 * visited set did not hold when its chunk looked (so a state reached
@@ -127,6 +139,10 @@ struct ExploreResult {
 	uint64_t peak_rss_bytes = 0;
 	uint64_t visited_set_bytes = 0;
 	uint64_t tree_bytes = 0;
+	/* The deepest level, when counted by sorting: runs written, bytes on disk. */
+	size_t spill_runs = 0;
+	uint64_t spilled_bytes = 0;
+	uint64_t last_level_buffer_bytes = 0;
 	double collision_probability = 0;
 	size_t max_group_size = 1;
 	unsigned threads = 1;

@@ -74,11 +74,16 @@ void FingerprintSet::grow()
 	}
 }
 
-double FingerprintSet::collision_probability() const
+double collision_bound(uint64_t count)
 {
-	double n = static_cast<double>(size_);
+	double n = static_cast<double>(count);
 	double p = n * (n - 1) / 2 / 18446744073709551616.0;
 	return p > 1 ? 1 : p;
+}
+
+double FingerprintSet::collision_probability() const
+{
+	return collision_bound(size_);
 }
 
 } // namespace fc::explore

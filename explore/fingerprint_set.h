@@ -22,6 +22,13 @@
 
 namespace fc::explore {
 
+/*
+ * collision_bound - the birthday bound n(n-1)/2 / 2^64 on the probability
+ * that any two of @n distinct states share a 64-bit fingerprint (assuming
+ * a uniform hash), at most 1.
+ */
+double collision_bound(uint64_t n);
+
 class FingerprintSet {
 public:
 	/* @expected: how many fingerprints to size the table for at first. */

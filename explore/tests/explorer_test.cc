@@ -45,6 +45,27 @@ TEST(Explorer, CountsAreTheSameForEveryRunAndThreadCount)
 	EXPECT_LT(one.collision_probability, 1e-9);
 }
 
+/* The deepest level counted by sorting, in memory or spilled, as the visited set counts it. */
+TEST(Explorer, LastLevelCountIsTheSameSortedOrHashed)
+{
+	ExploreOptions o = small(4);
+	o.last_level_buffer = 0;
+	ExploreResult hashed = explore(o);
+	o.last_level_buffer = size_t{1} << 20;
+	ExploreResult sorted = explore(o);
+	o.last_level_buffer = 512;
+	ExploreResult spilled = explore(o);
+	EXPECT_EQ(hashed.distinct_per_depth, sorted.distinct_per_depth);
+	EXPECT_EQ(hashed.distinct_per_depth, spilled.distinct_per_depth);
+	EXPECT_EQ(hashed.distinct, sorted.distinct);
+	EXPECT_EQ(hashed.distinct, spilled.distinct);
+	EXPECT_EQ(hashed.found, spilled.found);
+	EXPECT_EQ(sorted.spill_runs, 0u);
+	EXPECT_GT(spilled.spill_runs, 1u);
+	EXPECT_GT(sorted.last_level_buffer_bytes, 0u);
+	EXPECT_EQ(hashed.last_level_buffer_bytes, 0u);
+}
+
 TEST(Explorer, SymmetryOnlyMergesStates)
 {
 	ExploreOptions o = small(3);

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sorted_spill_set.cc - sorted runs on disk and a k-way merge that counts.
+ */
+#include "explore/sorted_spill_set.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <queue>
+#include <stdexcept>
+#include <stdlib.h>
+#include <unistd.h>
+
+namespace fc::explore {
+
+namespace {
+
+std::runtime_error io_error(const std::string &what, const std::string &path)
+{
+	return std::runtime_error("explore: " + what + " " + path + ": " + std::strerror(errno));
+}
+
+struct FileCloser {
+	void operator()(FILE *f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<FILE, FileCloser>;
+
+/* One run being merged: a read buffer over its sorted words. */
+struct RunReader {
+	File f;
+	std::string path;
+	std::vector<uint64_t> buf;
+	size_t pos = 0, len = 0;
+
+	/* the next word into @out; false at the end of the run */
+	bool next(uint64_t *out)
+	{
+		if (pos == len) {
+			len = std::fread(buf.data(), sizeof(uint64_t), buf.size(), f.get());
+			pos = 0;
+			if (len == 0) {
+				if (std::ferror(f.get()))
+					throw io_error("cannot read", path);
+				return false;
+			}
+		}
+		*out = buf[pos++];
+		return true;
+	}
+};
+
+} // namespace
+
+SortedSpillSet::SortedSpillSet(std::string dir, size_t buffer_entries)
+	: dir_(std::move(dir)), buffer_entries_(std::max<size_t>(buffer_entries, 16))
+{
+}
+
+SortedSpillSet::~SortedSpillSet()
+{
+	std::error_code ec;
+	for (const std::string &r : runs_)
+		std::filesystem::remove(r, ec);
+	if (!private_dir_.empty())
+		std::filesystem::remove(private_dir_, ec);
+}
+
+void SortedSpillSet::add(uint64_t fp)
+{
+	buffer_.push_back(fp);
+	added_++;
+	if (buffer_.size() >= buffer_entries_) {
+		sort_buffer();
+		/* a buffer of duplicates shrinks enough to go on in memory */
+		if (buffer_.size() * 2 > buffer_entries_)
+			write_run();
+	}
+}
+
+void SortedSpillSet::sort_buffer()
+{
+	std::sort(buffer_.begin(), buffer_.end());
+	buffer_.erase(std::unique(buffer_.begin(), buffer_.end()), buffer_.end());
+}
+
+/* write_run - the (sorted, unique) buffer to a new file; empties it. */
+void SortedSpillSet::write_run()
+{
+	if (private_dir_.empty()) {
+		std::string tmpl = (std::filesystem::path(dir_) / "foliocheck-explore-XXXXXX").string();
+		if (!mkdtemp(tmpl.data()))
+			throw io_error("cannot make a directory for the last level's fingerprints in", dir_);
+		private_dir_ = tmpl;
+	}
+	std::string path = private_dir_ + "/run-" + std::to_string(runs_.size());
+	File f(std::fopen(path.c_str(), "wb"));
+	if (!f)
+		throw io_error("cannot create", path);
+	runs_.push_back(path);
+	if (std::fwrite(buffer_.data(), sizeof(uint64_t), buffer_.size(), f.get()) != buffer_.size() ||
+	    std::fflush(f.get()) != 0)
+		throw io_error("cannot write", path);
+	spilled_bytes_ += buffer_.size() * sizeof(uint64_t);
+	buffer_.clear();
+}
+
+uint64_t SortedSpillSet::count_distinct()
+{
+	sort_buffer();
+	if (runs_.empty())
+		return buffer_.size();
+	write_run();
+
+	std::vector<RunReader> readers(runs_.size());
+	using Head = std::pair<uint64_t, size_t>; /* word, run */
+	std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
+	for (size_t i = 0; i < runs_.size(); i++) {
+		readers[i].path = runs_[i];
+		readers[i].f.reset(std::fopen(runs_[i].c_str(), "rb"));
+		if (!readers[i].f)
+			throw io_error("cannot open", runs_[i]);
+		readers[i].buf.resize(size_t{1} << 16);
+		uint64_t w;
+		if (readers[i].next(&w))
+			heads.push({w, i});
+	}
+	uint64_t distinct = 0;
+	bool any = false;
+	uint64_t last = 0;
+	while (!heads.empty()) {
+		auto [w, i] = heads.top();
+		heads.pop();
+		if (!any || w != last) {
+			distinct++;
+			last = w;
+			any = true;
+		}
+		uint64_t nw;
+		if (readers[i].next(&nw))
+			heads.push({nw, i});
+	}
+	return distinct;
+}
+
+} // namespace fc::explore

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sorted_spill_set.h - the fingerprints of the deepest level of a search,
+ * counted without a hash table: appended to a buffer, sorted and
+ * deduplicated when it fills, written to disk as a sorted run, and counted
+ * by merging the runs at the end.
+ *
+ * The deepest level is never expanded, so its states need no lookup while
+ * the search runs: only their number is wanted. In the default scope it is
+ * also nineteen twentieths of all states, and a hash table for them is what
+ * would not fit in memory at depth 8 (docs/explore.md): a run of sorted
+ * 64-bit words on disk costs 8 bytes per entry and no RAM.
+ *
+ * One thread at a time (the explorer's merge thread).
+ */
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fc::explore {
+
+class SortedSpillSet {
+public:
+	/*
+	 * @dir: where the runs go (a private directory is made inside it when
+	 * the first run is written, and removed with its runs by the
+	 * destructor); @buffer_entries: fingerprints held in memory before a
+	 * run is written.
+	 */
+	SortedSpillSet(std::string dir, size_t buffer_entries);
+	~SortedSpillSet();
+	SortedSpillSet(const SortedSpillSet &) = delete;
+	SortedSpillSet &operator=(const SortedSpillSet &) = delete;
+
+	void add(uint64_t fp);
+	/* Fingerprints added so far, duplicates included. */
+	uint64_t added() const { return added_; }
+	/*
+	 * count_distinct - how many distinct fingerprints were added: sorts the
+	 * buffer and, if runs were written, merges them all. Throws
+	 * std::runtime_error when a run cannot be written or read back.
+	 */
+	uint64_t count_distinct();
+
+	size_t runs() const { return runs_.size(); }
+	uint64_t spilled_bytes() const { return spilled_bytes_; }
+	/* Bytes of RAM the buffer holds. */
+	size_t memory_bytes() const { return buffer_.capacity() * sizeof(uint64_t); }
+
+private:
+	void sort_buffer();
+	void write_run();
+
+	std::string dir_, private_dir_;
+	size_t buffer_entries_;
+	std::vector<uint64_t> buffer_;
+	std::vector<std::string> runs_;
+	uint64_t added_ = 0;
+	uint64_t spilled_bytes_ = 0;
+};
+
+} // namespace fc::explore
