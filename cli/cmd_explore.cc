@@ -150,7 +150,8 @@ void print_summary(const ExploreResult &r, std::ostream &os)
 	os << ")\n";
 	if (r.spill_runs)
 		os << "disk: the last level's fingerprints spilled in " << r.spill_runs << " sorted runs, "
-		   << mib(r.spilled_bytes) << " (removed)\n";
+		   << mib(r.spilled_bytes) << " written, at most " << mib(r.peak_disk_bytes)
+		   << " on disk at once (removed)\n";
 	std::snprintf(buf, sizeof(buf),
 		      "visited set: 64-bit fingerprints, symmetry group up to %zu; probability that a "
 		      "fingerprint collision hid a state <= %.3g\n",

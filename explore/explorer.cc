@@ -503,6 +503,7 @@ ExploreResult Search::run()
 			last_level_distinct_ = next_level_count_;
 			res_.spill_runs = last_level_->runs();
 			res_.spilled_bytes = last_level_->spilled_bytes();
+			res_.peak_disk_bytes = last_level_->peak_disk_bytes();
 			last_level_.reset();
 		}
 		/* a level cut by a counterexample was never merged: no count */

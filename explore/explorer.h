@@ -142,6 +142,7 @@ struct ExploreResult {
 	/* The deepest level, when counted by sorting: runs written, bytes on disk. */
 	size_t spill_runs = 0;
 	uint64_t spilled_bytes = 0;
+	uint64_t peak_disk_bytes = 0;
 	uint64_t last_level_buffer_bytes = 0;
 	double collision_probability = 0;
 	size_t max_group_size = 1;

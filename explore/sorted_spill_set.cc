@@ -53,6 +53,9 @@ struct RunReader {
 	}
 };
 
+/* Runs on disk before they are merged into one. */
+constexpr size_t kMaxRuns = 16;
+
 } // namespace
 
 SortedSpillSet::SortedSpillSet(std::string dir, size_t buffer_entries)
@@ -96,7 +99,7 @@ void SortedSpillSet::write_run()
 			throw io_error("cannot make a directory for the last level's fingerprints in", dir_);
 		private_dir_ = tmpl;
 	}
-	std::string path = private_dir_ + "/run-" + std::to_string(runs_.size());
+	std::string path = private_dir_ + "/run-" + std::to_string(next_run_++);
 	File f(std::fopen(path.c_str(), "wb"));
 	if (!f)
 		throw io_error("cannot create", path);
@@ -104,17 +107,23 @@ void SortedSpillSet::write_run()
 	if (std::fwrite(buffer_.data(), sizeof(uint64_t), buffer_.size(), f.get()) != buffer_.size() ||
 	    std::fflush(f.get()) != 0)
 		throw io_error("cannot write", path);
+	written_runs_++;
 	spilled_bytes_ += buffer_.size() * sizeof(uint64_t);
+	disk_bytes_ += buffer_.size() * sizeof(uint64_t);
+	peak_disk_bytes_ = std::max(peak_disk_bytes_, disk_bytes_);
 	buffer_.clear();
+	f.reset();
+	if (runs_.size() >= kMaxRuns)
+		compact_runs();
 }
 
-uint64_t SortedSpillSet::count_distinct()
+/*
+ * merge_runs - k-way merge of every run written so far, counting distinct
+ * words; with @out, writing them there as one sorted run. The heads of the
+ * runs are kept in a heap; each run is read through a 512 KiB buffer.
+ */
+uint64_t SortedSpillSet::merge_runs(FILE *out, const std::string &out_path)
 {
-	sort_buffer();
-	if (runs_.empty())
-		return buffer_.size();
-	write_run();
-
 	std::vector<RunReader> readers(runs_.size());
 	using Head = std::pair<uint64_t, size_t>; /* word, run */
 	std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
@@ -129,21 +138,51 @@ uint64_t SortedSpillSet::count_distinct()
 			heads.push({w, i});
 	}
 	uint64_t distinct = 0;
-	bool any = false;
 	uint64_t last = 0;
 	while (!heads.empty()) {
 		auto [w, i] = heads.top();
 		heads.pop();
-		if (!any || w != last) {
+		if (distinct == 0 || w != last) {
 			distinct++;
 			last = w;
-			any = true;
+			if (out && std::fwrite(&w, sizeof w, 1, out) != 1)
+				throw io_error("cannot write", out_path);
 		}
 		uint64_t nw;
 		if (readers[i].next(&nw))
 			heads.push({nw, i});
 	}
 	return distinct;
+}
+
+/*
+ * compact_runs - merge the runs into one, so that the disk holds each
+ * distinct fingerprint about once rather than once per run it was seen in.
+ */
+void SortedSpillSet::compact_runs()
+{
+	std::string path = private_dir_ + "/run-" + std::to_string(next_run_++);
+	File f(std::fopen(path.c_str(), "wb"));
+	if (!f)
+		throw io_error("cannot create", path);
+	uint64_t n = merge_runs(f.get(), path);
+	if (std::fflush(f.get()) != 0)
+		throw io_error("cannot write", path);
+	std::error_code ec;
+	for (const std::string &r : runs_)
+		std::filesystem::remove(r, ec);
+	runs_.assign(1, path);
+	disk_bytes_ = n * sizeof(uint64_t);
+	compactions_++;
+}
+
+uint64_t SortedSpillSet::count_distinct()
+{
+	sort_buffer();
+	if (runs_.empty())
+		return buffer_.size();
+	write_run();
+	return merge_runs(nullptr, "");
 }
 
 } // namespace fc::explore

@@ -11,12 +11,16 @@
  * would not fit in memory at depth 8 (docs/explore.md): a run of sorted
  * 64-bit words on disk costs 8 bytes per entry and no RAM.
  *
+ * Once 16 runs are on disk they are merged into one, so the disk holds
+ * each distinct fingerprint about once (8 bytes) however many runs saw it.
+ *
  * One thread at a time (the explorer's merge thread).
  */
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -45,14 +49,22 @@ public:
 	 */
 	uint64_t count_distinct();
 
-	size_t runs() const { return runs_.size(); }
+	/* Runs written from the buffer so far (on disk at once: at most 16). */
+	size_t runs() const { return written_runs_; }
+	/* Runs merged into one so far. */
+	size_t compactions() const { return compactions_; }
+	/* Bytes written as runs (duplicates across runs included). */
 	uint64_t spilled_bytes() const { return spilled_bytes_; }
+	/* The most bytes the runs occupied at once (a merge's output not counted). */
+	uint64_t peak_disk_bytes() const { return peak_disk_bytes_; }
 	/* Bytes of RAM the buffer holds. */
 	size_t memory_bytes() const { return buffer_.capacity() * sizeof(uint64_t); }
 
 private:
 	void sort_buffer();
 	void write_run();
+	void compact_runs();
+	uint64_t merge_runs(FILE *out, const std::string &out_path);
 
 	std::string dir_, private_dir_;
 	size_t buffer_entries_;
@@ -60,6 +72,8 @@ private:
 	std::vector<std::string> runs_;
 	uint64_t added_ = 0;
 	uint64_t spilled_bytes_ = 0;
+	uint64_t disk_bytes_ = 0, peak_disk_bytes_ = 0;
+	size_t next_run_ = 0, written_runs_ = 0, compactions_ = 0;
 };
 
 } // namespace fc::explore
