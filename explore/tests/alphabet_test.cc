@@ -96,18 +96,27 @@ TEST(Alphabet, HandlesAndFoliosGetOneStatementEachWhileLive)
 	EXPECT_EQ(format_op(ops[3]), "split f3");
 }
 
+/* The statement shapes of the default scope's initial state, as a set; @ops gets them listed. */
+using StatementSet = std::set<std::tuple<int, Va, uint64_t, unsigned, bool, bool>>;
+
+StatementSet initial_statements(std::vector<Op> &ops)
+{
+	Alphabet a(default_explore_config());
+	a.candidates(one_process(), ops);
+	StatementSet set;
+	for (const Op &op : ops)
+		set.insert({int(op.kind), op.va, op.pages, op.order, op.pmd, op.write});
+	return set;
+}
+
 /*
  * The canonical form permutes PMD blocks: the alphabet must be closed under
  * that (swap the two blocks of the default scope).
  */
 TEST(Alphabet, ClosedUnderSwappingBlocks)
 {
-	Alphabet a(default_explore_config());
 	std::vector<Op> ops;
-	a.candidates(one_process(), ops);
-	std::set<std::tuple<int, Va, uint64_t, unsigned, bool, bool>> set;
-	for (const Op &op : ops)
-		set.insert({int(op.kind), op.va, op.pages, op.order, op.pmd, op.write});
+	const StatementSet set = initial_statements(ops);
 	for (const Op &op : ops) {
 		if (op.pages == 8)
 			continue; /* the whole space maps to itself */
@@ -126,12 +135,8 @@ TEST(Alphabet, ClosedUnderSwappingBlocks)
  */
 TEST(Alphabet, ClosedUnderSwappingHalvesOfAlignedRanges)
 {
-	Alphabet a(default_explore_config());
 	std::vector<Op> ops;
-	a.candidates(one_process(), ops);
-	std::set<std::tuple<int, Va, uint64_t, unsigned, bool, bool>> set;
-	for (const Op &op : ops)
-		set.insert({int(op.kind), op.va, op.pages, op.order, op.pmd, op.write});
+	const StatementSet set = initial_statements(ops);
 	size_t moved = 0;
 	for (Va size = 2; size <= 8; size *= 2) {
 		for (Va base = 0; base < 8; base += size) {
