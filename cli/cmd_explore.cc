@@ -42,6 +42,9 @@ struct ExploreFlags {
 	bool skip_visible_points = false;
 	std::string spill_dir;
 	uint64_t last_level_buffer_mib = 512;
+	std::string checkpoint;
+	double checkpoint_every = 600;
+	bool resume = false;
 };
 
 std::string mib(uint64_t bytes)
@@ -177,6 +180,13 @@ void run_explore(const ExploreFlags &f)
 	o.max_mem_bytes = f.max_mem_mib * 1048576;
 	o.seconds = f.seconds;
 	o.spill_dir = f.spill_dir;
+	o.checkpoint_dir = f.checkpoint;
+	o.checkpoint_interval = f.checkpoint_every;
+	o.resume = f.resume;
+	if (f.resume && f.checkpoint.empty()) {
+		std::cerr << "--resume: error: needs --checkpoint DIR, the directory the stopped run saved to\n";
+		throw ExitStatus{2};
+	}
 	o.last_level_buffer = f.last_level_buffer_mib * 1048576 / sizeof(uint64_t);
 	auto sym = explore::parse_symmetry(f.symmetry);
 	if (!sym) {
@@ -211,7 +221,13 @@ void run_explore(const ExploreFlags &f)
 	} catch (const std::invalid_argument &e) {
 		std::cerr << "explore: error: " << e.what() << "\n";
 		throw ExitStatus{2};
+	} catch (const std::runtime_error &e) {
+		/* a checkpoint or the deepest level's runs could not be written or read */
+		std::cerr << "explore: error: " << e.what() << "\n";
+		throw ExitStatus{2};
 	}
+	if (r.resumed)
+		std::cout << "resumed from the checkpoint in " << f.checkpoint << "\n";
 	if (r.counterexample) {
 		const Counterexample &cex = *r.counterexample;
 		std::string text = counterexample_text(cex);
@@ -223,6 +239,9 @@ void run_explore(const ExploreFlags &f)
 		std::cout << "result: no invariant violation, no divergence\n";
 	}
 	print_summary(r, std::cout);
+	if (r.checkpoint_saved)
+		std::cout << "checkpoint: saved in " << f.checkpoint
+			  << "; the same command with --resume goes on from there\n";
 	std::signal(SIGINT, old_handler);
 	if (r.counterexample)
 		throw ExitStatus{1};
@@ -265,6 +284,13 @@ void setup_explore(CLI::App &app)
 			"MiB of the deepest level's fingerprints kept in memory before a sorted run is "
 			"written (0: count the deepest level in the visited set, like the others)")
 		->capture_default_str();
+	cmd->add_option("--checkpoint", flags.checkpoint,
+			"Save the search in this directory every --checkpoint-every seconds and when a bound "
+			"or Ctrl-C stops it short (removed when the search ends)");
+	cmd->add_option("--checkpoint-every", flags.checkpoint_every, "Seconds between checkpoints")
+		->capture_default_str();
+	cmd->add_flag("--resume", flags.resume,
+		      "Go on from the checkpoint in --checkpoint DIR (the other flags must be the same)");
 	cmd->add_flag("--skip-visible-points", flags.skip_visible_points,
 		      "Check invariants only at statement ends (faster, misses mid-batch violations)");
 	cmd->footer("Ctrl-C stops after the batch in hand and prints the coverage reached so far.\n"

@@ -4,6 +4,7 @@
  */
 #include "explore/explorer.h"
 
+#include "explore/checkpoint.h"
 #include "explore/fingerprint_set.h"
 #include "explore/history.h"
 #include "explore/packed_op.h"
@@ -180,6 +181,11 @@ private:
 	bool merge(std::vector<Chunk> &chunks, size_t d, uint64_t *expanded);
 	void report_progress(bool force);
 	void build_counterexample(size_t d, const Failure &f);
+	void start_last_level();
+	void resume(size_t *level, uint64_t *expanded);
+	void save_point();
+	double seconds_so_far() const;
+	double cpu_seconds_so_far() const;
 
 	const ExploreOptions &opts_;
 	Config cfg_;
@@ -202,6 +208,9 @@ private:
 	uint64_t level_expanded_ = 0, level_frontier_ = 0;
 	uint64_t next_level_count_ = 0;
 	uint64_t last_level_distinct_ = 0; /* counted by sorting, not in visited_ */
+	/* checkpoints: when the last was written, and the time spent before a resume */
+	Clock::time_point last_checkpoint_;
+	double prior_seconds_ = 0, prior_cpu_seconds_ = 0;
 };
 
 Search::Search(const ExploreOptions &opts)
@@ -403,9 +412,9 @@ void Search::report_progress(bool force)
 	p.frontier = level_frontier_;
 	p.found = res_.found;
 	p.distinct = visited_.size();
-	p.seconds = std::chrono::duration<double>(now - start_).count();
+	p.seconds = seconds_so_far();
 	p.distinct_per_second = p.seconds > 0 ? p.distinct / p.seconds : 0;
-	p.cpu_seconds = process_cpu_seconds() - cpu_start_;
+	p.cpu_seconds = cpu_seconds_so_far();
 	p.rss_bytes = current_rss_bytes();
 	p.last_level_pending = last_level_ ? last_level_->added() : 0;
 	opts_.on_progress(p);
@@ -436,30 +445,102 @@ void Search::build_counterexample(size_t d, const Failure &f)
 	res_.counterexample = std::move(cex);
 }
 
+double Search::seconds_so_far() const
+{
+	return prior_seconds_ + std::chrono::duration<double>(Clock::now() - start_).count();
+}
+
+double Search::cpu_seconds_so_far() const
+{
+	return prior_cpu_seconds_ + process_cpu_seconds() - cpu_start_;
+}
+
+/* start_last_level - the deepest level is counted by sorting, unless told otherwise. */
+void Search::start_last_level()
+{
+	if (opts_.last_level_buffer && !opts_.max_states)
+		last_level_ = std::make_unique<SortedSpillSet>(
+			opts_.spill_dir.empty() ? std::filesystem::temp_directory_path().string()
+						: opts_.spill_dir,
+			opts_.last_level_buffer);
+}
+
+/* resume - take the search up where the checkpoint left it. */
+void Search::resume(size_t *level, uint64_t *expanded)
+{
+	start_last_level();
+	SearchPoint p = load_checkpoint(opts_.checkpoint_dir, search_identity(opts_), visited_, tree_,
+					last_level_.get());
+	if (p.level >= opts_.depth)
+		throw std::invalid_argument(opts_.checkpoint_dir + ": the checkpoint is past the depth bound");
+	bool deepest = p.level + 1 == opts_.depth;
+	if (deepest && last_level_ && !p.has_last && p.level_expanded)
+		throw std::invalid_argument(opts_.checkpoint_dir +
+					    ": damaged: the deepest level was being expanded, but last/ is missing");
+	if (!deepest) {
+		last_level_.reset();
+		/* saved at the start of a level: the next one is not open yet */
+		if (tree_.levels() < p.level + 2)
+			tree_.open_level();
+	}
+	*level = p.level;
+	*expanded = p.level_expanded;
+	next_level_count_ = p.next_level_count;
+	res_.found = p.found;
+	res_.rejected = p.rejected;
+	res_.distinct_per_depth = p.distinct_per_depth;
+	prior_seconds_ = p.seconds;
+	prior_cpu_seconds_ = p.cpu_seconds;
+	res_.resumed = true;
+}
+
+/* save_point - a checkpoint of the search between two batches. */
+void Search::save_point()
+{
+	SearchPoint p;
+	p.level = level_;
+	p.level_expanded = level_expanded_;
+	p.next_level_count = last_level_ ? 0 : next_level_count_;
+	p.found = res_.found;
+	p.rejected = res_.rejected;
+	p.distinct_per_depth = res_.distinct_per_depth;
+	p.seconds = seconds_so_far();
+	p.cpu_seconds = cpu_seconds_so_far();
+	save_checkpoint(opts_.checkpoint_dir, search_identity(opts_), p, visited_, tree_, last_level_.get());
+	last_checkpoint_ = Clock::now();
+}
+
 ExploreResult Search::run()
 {
-	start_ = last_progress_ = Clock::now();
+	start_ = last_progress_ = last_checkpoint_ = Clock::now();
 	cpu_start_ = process_cpu_seconds();
-	visited_.insert(state_fingerprint(workers_[0]->canon, root_, PathKey{}));
-	res_.distinct_per_depth.push_back(1);
+	size_t start_level = 0;
+	uint64_t start_expanded = 0;
+	if (opts_.resume) {
+		resume(&start_level, &start_expanded);
+	} else {
+		visited_.insert(state_fingerprint(workers_[0]->canon, root_, PathKey{}));
+		res_.distinct_per_depth.push_back(1);
+	}
 	res_.stop = StopReason::depth_bound;
 	bool stopped = false;
+	const bool checkpoints = !opts_.checkpoint_dir.empty();
 
-	for (size_t d = 0; d < opts_.depth && !stopped; d++) {
+	for (size_t d = start_level; d < opts_.depth && !stopped; d++) {
 		size_t n = tree_.level_size(d);
-		if (d + 1 < opts_.depth)
-			tree_.open_level();
-		else if (opts_.last_level_buffer && !opts_.max_states)
-			last_level_ = std::make_unique<SortedSpillSet>(
-				opts_.spill_dir.empty() ? std::filesystem::temp_directory_path().string()
-							: opts_.spill_dir,
-				opts_.last_level_buffer);
+		bool resumed_level = res_.resumed && d == start_level;
+		if (!resumed_level) {
+			if (d + 1 < opts_.depth)
+				tree_.open_level();
+			else
+				start_last_level();
+			next_level_count_ = 0;
+		}
 		level_ = static_cast<unsigned>(d);
-		level_expanded_ = 0;
+		level_expanded_ = resumed_level ? start_expanded : 0;
 		level_frontier_ = n;
-		next_level_count_ = 0;
 		const size_t chunk_states = 8;
-		for (size_t b = 0; b < n && !stopped; b += opts_.batch_states) {
+		for (size_t b = level_expanded_; b < n && !stopped; b += opts_.batch_states) {
 			size_t e = std::min(n, b + opts_.batch_states);
 			std::vector<Chunk> chunks;
 			for (size_t c = b; c < e; c += chunk_states) {
@@ -494,6 +575,15 @@ ExploreResult Search::run()
 				res_.partial_expanded = level_expanded_;
 				res_.partial_frontier = n;
 				stopped = true;
+				/* stopped short: keep the work for --resume */
+				if (checkpoints && level_expanded_ < n) {
+					save_point();
+					res_.checkpoint_saved = true;
+				}
+			} else if (checkpoints && level_expanded_ < n &&
+				   std::chrono::duration<double>(Clock::now() - last_checkpoint_).count() >=
+					   opts_.checkpoint_interval) {
+				save_point();
 			}
 			report_progress(false);
 		}
@@ -514,6 +604,14 @@ ExploreResult Search::run()
 			res_.depth_exhausted = static_cast<unsigned>(d + 1);
 			res_.partial_expanded = 0;
 			res_.partial_frontier = next_level_count_;
+			if (checkpoints && d + 1 < opts_.depth) {
+				/* resume at the start of the next level */
+				level_ = static_cast<unsigned>(d + 1);
+				level_expanded_ = 0;
+				next_level_count_ = 0;
+				save_point();
+				res_.checkpoint_saved = true;
+			}
 		}
 		if (stopped)
 			break;
@@ -524,11 +622,14 @@ ExploreResult Search::run()
 			break;
 		}
 	}
+	/* a search that ran to its end (or to a counterexample) needs no checkpoint */
+	if (checkpoints && !res_.checkpoint_saved)
+		remove_checkpoint(opts_.checkpoint_dir);
 	for (auto &w : workers_)
 		res_.replayed += w->cursor.replayed();
 	res_.distinct = visited_.size() + last_level_distinct_;
-	res_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-	res_.cpu_seconds = process_cpu_seconds() - cpu_start_;
+	res_.seconds = seconds_so_far();
+	res_.cpu_seconds = cpu_seconds_so_far();
 	res_.peak_rss_bytes = peak_rss_bytes();
 	res_.visited_set_bytes = visited_.memory_bytes();
 	res_.tree_bytes = tree_.memory_bytes();

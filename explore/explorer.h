@@ -84,6 +84,16 @@ struct ExploreOptions {
 	size_t last_level_buffer = size_t{1} << 26;
 	std::string spill_dir;
 	/*
+	 * Save the search to this directory (checkpoint.h) every
+	 * @checkpoint_interval seconds and when a bound or an interrupt stops
+	 * it short; a search that ends removes it. Empty: no checkpoints.
+	 * With @resume, start from the checkpoint there instead of from the
+	 * initial state (same flags required).
+	 */
+	std::string checkpoint_dir;
+	double checkpoint_interval = 600;
+	bool resume = false;
+	/*
 	 * Called with the Runner of every successor whose fingerprint the
 	 * visited set did not hold when its chunk looked (so a state reached
 	 * twice in one batch is reported twice), from the worker threads; may
@@ -147,6 +157,8 @@ struct ExploreResult {
 	double collision_probability = 0;
 	size_t max_group_size = 1;
 	unsigned threads = 1;
+	bool resumed = false;            /* started from a checkpoint */
+	bool checkpoint_saved = false;   /* stopped short and saved: resume with --resume */
 	std::optional<Counterexample> counterexample;
 
 	/* What was and was not covered, in one sentence. */

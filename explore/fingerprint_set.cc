@@ -74,6 +74,13 @@ void FingerprintSet::grow()
 	}
 }
 
+void FingerprintSet::assign(std::vector<uint64_t> slots, size_t size)
+{
+	slots_ = std::move(slots);
+	mask_ = slots_.size() - 1;
+	size_ = size;
+}
+
 double collision_bound(uint64_t count)
 {
 	double n = static_cast<double>(count);

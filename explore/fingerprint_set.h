@@ -49,6 +49,11 @@ public:
 	 */
 	double collision_probability() const;
 
+	/* The raw table and its count, for checkpoints (checkpoint.h). */
+	const std::vector<uint64_t> &slots() const { return slots_; }
+	/* Replace the table by one slots() returned (a power of two in size). */
+	void assign(std::vector<uint64_t> slots, size_t size);
+
 private:
 	static uint64_t stored_form(uint64_t fp) { return fp ? fp : 1; }
 	void grow();

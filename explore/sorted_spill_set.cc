@@ -91,14 +91,19 @@ void SortedSpillSet::sort_buffer()
 }
 
 /* write_run - the (sorted, unique) buffer to a new file; empties it. */
+void SortedSpillSet::make_private_dir()
+{
+	if (!private_dir_.empty())
+		return;
+	std::string tmpl = (std::filesystem::path(dir_) / "foliocheck-explore-XXXXXX").string();
+	if (!mkdtemp(tmpl.data()))
+		throw io_error("cannot make a directory for the last level's fingerprints in", dir_);
+	private_dir_ = tmpl;
+}
+
 void SortedSpillSet::write_run()
 {
-	if (private_dir_.empty()) {
-		std::string tmpl = (std::filesystem::path(dir_) / "foliocheck-explore-XXXXXX").string();
-		if (!mkdtemp(tmpl.data()))
-			throw io_error("cannot make a directory for the last level's fingerprints in", dir_);
-		private_dir_ = tmpl;
-	}
+	make_private_dir();
 	std::string path = private_dir_ + "/run-" + std::to_string(next_run_++);
 	File f(std::fopen(path.c_str(), "wb"));
 	if (!f)
@@ -174,6 +179,70 @@ void SortedSpillSet::compact_runs()
 	runs_.assign(1, path);
 	disk_bytes_ = n * sizeof(uint64_t);
 	compactions_++;
+}
+
+namespace {
+
+/* link_or_copy - @to names @from's data: a hard link, or a copy across file systems. */
+void link_or_copy(const std::string &from, const std::string &to)
+{
+	std::error_code ec;
+	std::filesystem::create_hard_link(from, to, ec);
+	if (ec && !std::filesystem::copy_file(from, to, ec))
+		throw std::runtime_error("explore: cannot keep " + from + " as " + to + ": " + ec.message());
+}
+
+void write_words(const std::string &path, const uint64_t *w, size_t n)
+{
+	File f(std::fopen(path.c_str(), "wb"));
+	if (!f || std::fwrite(w, sizeof(uint64_t), n, f.get()) != n || std::fflush(f.get()) != 0)
+		throw io_error("cannot write", path);
+}
+
+std::vector<uint64_t> read_words(const std::string &path)
+{
+	std::error_code ec;
+	uintmax_t bytes = std::filesystem::file_size(path, ec);
+	if (ec || bytes % sizeof(uint64_t))
+		throw std::runtime_error("explore: " + path + ": not a file of 64-bit words");
+	std::vector<uint64_t> w(bytes / sizeof(uint64_t));
+	File f(std::fopen(path.c_str(), "rb"));
+	if (!f || std::fread(w.data(), sizeof(uint64_t), w.size(), f.get()) != w.size())
+		throw io_error("cannot read", path);
+	return w;
+}
+
+} // namespace
+
+void SortedSpillSet::save_to(const std::string &dir)
+{
+	sort_buffer();
+	write_words(dir + "/buffer", buffer_.data(), buffer_.size());
+	for (size_t i = 0; i < runs_.size(); i++)
+		link_or_copy(runs_[i], dir + "/run-" + std::to_string(i));
+	uint64_t counts[] = {added_, spilled_bytes_, written_runs_, compactions_, runs_.size()};
+	write_words(dir + "/counts", counts, 5);
+}
+
+void SortedSpillSet::restore_from(const std::string &dir)
+{
+	std::vector<uint64_t> counts = read_words(dir + "/counts");
+	if (counts.size() != 5)
+		throw std::runtime_error("explore: " + dir + "/counts: expected 5 words");
+	buffer_ = read_words(dir + "/buffer");
+	buffer_.reserve(buffer_entries_);
+	added_ = counts[0];
+	spilled_bytes_ = counts[1];
+	written_runs_ = counts[2];
+	compactions_ = counts[3];
+	for (uint64_t i = 0; i < counts[4]; i++) {
+		make_private_dir();
+		std::string path = private_dir_ + "/run-" + std::to_string(next_run_++);
+		link_or_copy(dir + "/run-" + std::to_string(i), path);
+		runs_.push_back(path);
+		disk_bytes_ += std::filesystem::file_size(path);
+	}
+	peak_disk_bytes_ = std::max(peak_disk_bytes_, disk_bytes_);
 }
 
 uint64_t SortedSpillSet::count_distinct()

@@ -57,11 +57,20 @@ public:
 	uint64_t spilled_bytes() const { return spilled_bytes_; }
 	/* The most bytes the runs occupied at once (a merge's output not counted). */
 	uint64_t peak_disk_bytes() const { return peak_disk_bytes_; }
+	/*
+	 * save_to - keep what was added in @dir (a directory that exists): the
+	 * sorted buffer and a link to (or copy of) every run, and the counts.
+	 * The set goes on as before. restore_from() on a fresh set takes it back.
+	 */
+	void save_to(const std::string &dir);
+	void restore_from(const std::string &dir);
+
 	/* Bytes of RAM the buffer holds. */
 	size_t memory_bytes() const { return buffer_.capacity() * sizeof(uint64_t); }
 
 private:
 	void sort_buffer();
+	void make_private_dir();
 	void write_run();
 	void compact_runs();
 	uint64_t merge_runs(FILE *out, const std::string &out_path);

@@ -46,6 +46,10 @@ public:
 
 	size_t memory_bytes() const;
 
+	/* Every level, for checkpoints (checkpoint.h); assign() replaces them. */
+	const std::vector<std::vector<TreeNode>> &all_levels() const { return levels_; }
+	void assign(std::vector<std::vector<TreeNode>> levels) { levels_ = std::move(levels); }
+
 private:
 	std::vector<std::vector<TreeNode>> levels_;
 };

@@ -5,10 +5,15 @@
  */
 #include "explore/explorer.h"
 
+#include "explore/checkpoint.h"
+
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <set>
 #include <string>
+#include <unistd.h>
 
 namespace fc::explore {
 namespace {
@@ -64,6 +69,88 @@ TEST(Explorer, LastLevelCountIsTheSameSortedOrHashed)
 	EXPECT_GT(spilled.spill_runs, 1u);
 	EXPECT_GT(sorted.last_level_buffer_bytes, 0u);
 	EXPECT_EQ(hashed.last_level_buffer_bytes, 0u);
+}
+
+/*
+ * A search stopped short (here by its interrupt flag, raised from the
+ * progress callback as Ctrl-C would) and resumed from its checkpoint ends
+ * exactly as one never stopped: with the deepest level hashed, sorted in
+ * memory and spilled to disk, and stopped in the middle of a level, in the
+ * middle of the deepest one, or right after a level.
+ */
+TEST(Explorer, ResumedSearchEndsAsOneNeverStopped)
+{
+	const std::string dir =
+		(std::filesystem::temp_directory_path() / ("explore-checkpoint-" + std::to_string(getpid())))
+			.string();
+	ExploreOptions o = small(4);
+	o.threads = 2;
+	const ExploreResult whole = explore(o);
+	struct Cut {
+		unsigned depth;
+		uint64_t expanded;
+	};
+	for (size_t buffer : {size_t{0}, size_t{1} << 20, size_t{256}}) {
+		for (Cut cut : {Cut{2, 40}, Cut{3, 700}, Cut{3, 1}, Cut{2, 1000}}) {
+			SCOPED_TRACE("buffer " + std::to_string(buffer) + ", cut at depth " +
+				     std::to_string(cut.depth) + " after " + std::to_string(cut.expanded));
+			ExploreOptions a = o;
+			a.last_level_buffer = buffer;
+			a.checkpoint_dir = dir;
+			a.checkpoint_interval = 0; /* and one after every batch on the way */
+			std::atomic<bool> stop{false};
+			a.interrupt = &stop;
+			a.progress_interval = 0;
+			a.on_progress = [&](const ExploreProgress &p) {
+				if (p.depth > cut.depth || (p.depth == cut.depth && p.expanded >= cut.expanded))
+					stop = true;
+			};
+			ExploreResult first = explore(a);
+			ASSERT_EQ(first.stop, StopReason::interrupted) << first.coverage();
+			ASSERT_TRUE(first.checkpoint_saved);
+			ASSERT_TRUE(has_checkpoint(dir));
+			EXPECT_LT(first.distinct, whole.distinct);
+
+			ExploreOptions b = a;
+			b.interrupt = nullptr;
+			b.on_progress = nullptr;
+			b.resume = true;
+			ExploreResult rest = explore(b);
+			EXPECT_TRUE(rest.resumed);
+			EXPECT_EQ(rest.stop, StopReason::depth_bound) << rest.coverage();
+			EXPECT_EQ(rest.distinct_per_depth, whole.distinct_per_depth);
+			EXPECT_EQ(rest.distinct, whole.distinct);
+			EXPECT_EQ(rest.found, whole.found);
+			EXPECT_FALSE(has_checkpoint(dir)); /* a search that ended removes it */
+		}
+	}
+	std::filesystem::remove_all(dir);
+}
+
+TEST(Explorer, ResumeRefusesAnotherSearchsCheckpoint)
+{
+	const std::string dir =
+		(std::filesystem::temp_directory_path() / ("explore-other-" + std::to_string(getpid())))
+			.string();
+	ExploreOptions a = small(4);
+	a.checkpoint_dir = dir;
+	a.max_states = 500;
+	ExploreResult first = explore(a);
+	ASSERT_TRUE(first.checkpoint_saved);
+	ExploreOptions b = a;
+	b.resume = true;
+	b.cfg.mutant = Mutant::cow_reuse_shared;
+	try {
+		explore(b);
+		ADD_FAILURE() << "resumed another search's checkpoint";
+	} catch (const std::invalid_argument &e) {
+		EXPECT_NE(std::string(e.what()).find("another search"), std::string::npos) << e.what();
+	}
+	b = a;
+	b.resume = true;
+	b.checkpoint_dir = dir + "-missing";
+	EXPECT_THROW(explore(b), std::invalid_argument);
+	std::filesystem::remove_all(dir);
 }
 
 TEST(Explorer, SymmetryOnlyMergesStates)
