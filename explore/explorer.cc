@@ -474,15 +474,14 @@ void Search::resume(size_t *level, uint64_t *expanded)
 	if (p.level >= opts_.depth)
 		throw std::invalid_argument(opts_.checkpoint_dir + ": the checkpoint is past the depth bound");
 	bool deepest = p.level + 1 == opts_.depth;
-	if (deepest && last_level_ && !p.has_last && p.level_expanded)
+	if (deepest && last_level_ && !p.has_last)
 		throw std::invalid_argument(opts_.checkpoint_dir +
 					    ": damaged: the deepest level was being expanded, but last/ is missing");
-	if (!deepest) {
+	if (!deepest)
 		last_level_.reset();
-		/* saved at the start of a level: the next one is not open yet */
-		if (tree_.levels() < p.level + 2)
-			tree_.open_level();
-	}
+	if (!deepest && tree_.levels() != p.level + 2)
+		throw std::invalid_argument(opts_.checkpoint_dir +
+					    ": damaged: the search tree does not end one level below the level expanded");
 	*level = p.level;
 	*expanded = p.level_expanded;
 	next_level_count_ = p.next_level_count;
@@ -548,6 +547,11 @@ ExploreResult Search::run()
 				chunks.back().begin = static_cast<uint32_t>(c);
 				chunks.back().end = static_cast<uint32_t>(std::min(e, c + chunk_states));
 			}
+			/* an interrupt raised between batches stops before the next one */
+			if (opts_.interrupt && opts_.interrupt->load() && !stop_) {
+				res_.stop = StopReason::interrupted;
+				stop_ = true;
+			}
 			run_batch(chunks, d);
 
 			const Failure *first = nullptr;
@@ -576,7 +580,7 @@ ExploreResult Search::run()
 				res_.partial_frontier = n;
 				stopped = true;
 				/* stopped short: keep the work for --resume */
-				if (checkpoints && level_expanded_ < n) {
+				if (checkpoints) {
 					save_point();
 					res_.checkpoint_saved = true;
 				}
@@ -604,14 +608,6 @@ ExploreResult Search::run()
 			res_.depth_exhausted = static_cast<unsigned>(d + 1);
 			res_.partial_expanded = 0;
 			res_.partial_frontier = next_level_count_;
-			if (checkpoints && d + 1 < opts_.depth) {
-				/* resume at the start of the next level */
-				level_ = static_cast<unsigned>(d + 1);
-				level_expanded_ = 0;
-				next_level_count_ = 0;
-				save_point();
-				res_.checkpoint_saved = true;
-			}
 		}
 		if (stopped)
 			break;

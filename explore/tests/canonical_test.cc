@@ -11,15 +11,23 @@
 namespace fc::explore {
 namespace {
 
-FolioView order0(FolioId id, long mapcount, bool exclusive)
+/* A folio of @order whose every page is mapped @per_page times, each AnonExclusive or not. */
+FolioView mapped_folio(FolioId id, unsigned order, long per_page, bool exclusive)
 {
 	FolioView f;
 	f.id = id;
-	f.refcount = mapcount;
-	f.mapcount = mapcount;
-	f.page_mapcount = {mapcount};
-	f.anon_exclusive = {exclusive};
+	f.order = order;
+	long pages = 1L << order;
+	f.refcount = f.mapcount = per_page * pages;
+	f.nr_pages_mapped = per_page ? pages : 0;
+	f.page_mapcount.assign(pages, per_page);
+	f.anon_exclusive.assign(pages, exclusive);
 	return f;
+}
+
+FolioView order0(FolioId id, long mapcount, bool exclusive)
+{
+	return mapped_folio(id, 0, mapcount, exclusive);
 }
 
 FolioView freed(FolioId id)
@@ -67,55 +75,42 @@ TEST(Canonical, FoliosAreRenamedByFirstAppearance)
 	EXPECT_EQ(c.fingerprint(a, a), c.fingerprint(b, b));
 }
 
+/* @nprocs processes, of which @p maps one exclusive order-0 page at @va. */
+Snapshot one_page(unsigned nprocs, ProcId p, Va va)
+{
+	Snapshot s = procs(nprocs);
+	s.folios = {order0(1, 1, true)};
+	map(s, p, va, 1);
+	return s;
+}
+
 TEST(Canonical, LiveProcessesAreInterchangeable)
 {
-	Snapshot a = procs(2), b = procs(2);
-	a.folios = b.folios = {order0(1, 1, true)};
-	map(a, 0, 2, 1);
-	map(b, 1, 2, 1);
+	Snapshot a = one_page(2, 0, 2), b = one_page(2, 1, 2);
 	EXPECT_NE(enc(a, Symmetry::none), enc(b, Symmetry::none));
 	EXPECT_EQ(enc(a, Symmetry::procs), enc(b, Symmetry::procs));
 }
 
 TEST(Canonical, PmdBlocksAreInterchangeableOnlyWithFullSymmetry)
 {
-	Snapshot a = procs(1), b = procs(1);
-	a.folios = b.folios = {order0(1, 1, true)};
-	map(a, 0, 1, 1);
-	map(b, 0, 5, 1);
+	Snapshot a = one_page(1, 0, 1), b = one_page(1, 0, 5);
 	EXPECT_NE(enc(a, Symmetry::procs), enc(b, Symmetry::procs));
 	EXPECT_EQ(enc(a, Symmetry::full), enc(b, Symmetry::full));
 	/* a different offset inside the block is a different state */
-	Snapshot c = procs(1);
-	c.folios = {order0(1, 1, true)};
-	map(c, 0, 6, 1);
-	EXPECT_NE(enc(a), enc(c));
-}
-
-FolioView order1(FolioId id)
-{
-	FolioView f;
-	f.id = id;
-	f.order = 1;
-	f.refcount = f.mapcount = f.nr_pages_mapped = 2;
-	f.page_mapcount = {1, 1};
-	f.anon_exclusive = {true, true};
-	return f;
+	Snapshot c = one_page(1, 0, 6);
+	EXPECT_NE(enc(a, Symmetry::full), enc(c, Symmetry::full));
 }
 
 TEST(Canonical, TreeSwapsTheHalvesOfRangesNoFolioSpans)
 {
 	/* an order-0 page anywhere in either block */
-	Snapshot a = procs(1), c = procs(1);
-	a.folios = c.folios = {order0(1, 1, true)};
-	map(a, 0, 1, 1);
-	map(c, 0, 6, 1);
+	Snapshot a = one_page(1, 0, 1), c = one_page(1, 0, 6);
 	EXPECT_NE(enc(a, Symmetry::full), enc(c, Symmetry::full));
 	EXPECT_EQ(enc(a, Symmetry::tree), enc(c, Symmetry::tree));
 
 	/* an order-1 folio and an order-0 page trade halves of a block */
 	Snapshot d = procs(1), e = procs(1);
-	d.folios = e.folios = {order1(1), order0(2, 1, true)};
+	d.folios = e.folios = {mapped_folio(1, 1, 1, true), order0(2, 1, true)};
 	for (Va va : {0, 1})
 		d.procs[0].ptes[va] = {1, static_cast<uint32_t>(va), true};
 	d.procs[0].ptes[3] = {2, 0, true};
@@ -133,7 +128,7 @@ TEST(Canonical, TreeSwapsTheHalvesOfRangesNoFolioSpans)
 
 	/* which page of a folio a PTE maps is never swapped away */
 	Snapshot p0 = procs(1), p1 = procs(1);
-	p0.folios = p1.folios = {order1(1)};
+	p0.folios = p1.folios = {mapped_folio(1, 1, 1, true)};
 	p0.procs[0].ptes[0] = {1, 0, true};
 	p1.procs[0].ptes[1] = {1, 1, true};
 	EXPECT_NE(enc(p0, Symmetry::tree), enc(p1, Symmetry::tree));
