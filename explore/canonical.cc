@@ -186,9 +186,14 @@ static int prefix_order(const std::vector<uint32_t> &out, const std::vector<uint
  * least encoding so far, @out empty on entry), give up and return false as
  * soon as the page tables show the result would be greater: the other
  * renamings of a state mostly lose there, and the rest is the costly part.
+ *
+ * Flattened because GCC 12 leaves each push_back an out-of-line call here:
+ * 12 % of a depth-8 search's time, and the search 13 % slower (perf, explore
+ * --depth 5 --threads 1: 4.7 s against 4.1 s of task-clock).
  */
-bool Canonicalizer::encode_one(const Snapshot &s, const Renaming &r, std::vector<uint32_t> &out,
-			       const std::vector<uint32_t> *bound)
+[[gnu::flatten]] bool Canonicalizer::encode_one(const Snapshot &s, const Renaming &r,
+						std::vector<uint32_t> &out,
+						const std::vector<uint32_t> *bound)
 {
 	name_of_.assign(s.folios.size() + 1, 0);
 	folio_of_.clear();
