@@ -176,6 +176,8 @@ public:
 
 private:
 	void expand_state(Worker &w, Chunk &c, size_t d, uint32_t i);
+	bool returns_to_parent(const Runner &parent, const Runner &child,
+			       const PathKey &child_key) const;
 	void expand_chunk(Worker &w, Chunk &c, size_t d);
 	void run_batch(std::vector<Chunk> &chunks, size_t d);
 	bool merge(std::vector<Chunk> &chunks, size_t d, uint64_t *expanded);
@@ -277,15 +279,33 @@ void Search::expand_state(Worker &w, Chunk &c, size_t d, uint32_t i)
 			return;
 		}
 		PackedOp packed = pack_op(op);
+		PathKey child_key = key.extend(packed);
+		if (returns_to_parent(parent, child, child_key))
+			continue;
 		/* status ok: no divergence, if the Runner compared the models */
-		uint64_t fp = state_fingerprint(w.canon, child, key.extend(packed),
-						opts_.runner.differential);
+		uint64_t fp = state_fingerprint(w.canon, child, child_key, opts_.runner.differential);
 		if (visited_.contains(fp))
 			continue;
 		c.out.push_back({fp, i, packed});
 		if (opts_.on_successor)
 			opts_.on_successor(child);
 	}
+}
+
+/*
+ * returns_to_parent - whether @child, reached from @parent by a step whose
+ * path key is @child_key, is @parent again: a self-loop (a read of a young
+ * page, a munmap of nothing, a split of an order-0 folio; about a quarter of
+ * all transitions). Its fingerprint would be the parent's, which the visited
+ * set holds, so the canonical form need not be computed. Only for a clean
+ * key and compared models, where the fingerprint reads nothing but the
+ * reference Snapshot: equal Snapshots give equal canonical forms.
+ */
+bool Search::returns_to_parent(const Runner &parent, const Runner &child,
+			       const PathKey &child_key) const
+{
+	return !child_key.dirty && opts_.runner.differential &&
+	       child.reference_snapshot() == parent.reference_snapshot();
 }
 
 void Search::expand_chunk(Worker &w, Chunk &c, size_t d)
