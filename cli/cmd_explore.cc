@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -54,24 +56,67 @@ std::string mib(uint64_t bytes)
 	return buf;
 }
 
-void print_progress(const ExploreProgress &p, unsigned depth_bound)
+/*
+ * duration - @s seconds as "42 s", "17 min" or "9.6 h": an estimate, so
+ * no more digits than it has.
+ */
+std::string duration(double s)
 {
-	/* the deepest level is counted at its end: until then, its fingerprints and the transition rate */
-	char pending[64] = "", rate[48];
-	if (p.last_level_pending) {
-		std::snprintf(pending, sizeof(pending), " (+%" PRIu64 " last-level fingerprints to sort)",
-			      p.last_level_pending);
-		std::snprintf(rate, sizeof(rate), "%.0f transitions/s",
-			      p.seconds > 0 ? p.found / p.seconds : 0.0);
-	} else {
-		std::snprintf(rate, sizeof(rate), "%.0f states/s", p.distinct_per_second);
-	}
-	std::fprintf(stderr,
-		     "explore: depth %u/%u  expanded %" PRIu64 "/%" PRIu64 "  found %" PRIu64
-		     "  distinct %" PRIu64 "%s  %s  rss %s  %.1f s (%.1f s CPU)\n",
-		     p.depth, depth_bound, p.expanded, p.frontier, p.found, p.distinct, pending, rate,
-		     mib(p.rss_bytes).c_str(), p.seconds, p.cpu_seconds);
+	char buf[32];
+	if (s < 120)
+		std::snprintf(buf, sizeof(buf), "%.0f s", s);
+	else if (s < 7200)
+		std::snprintf(buf, sizeof(buf), "%.0f min", s / 60);
+	else
+		std::snprintf(buf, sizeof(buf), "%.1f h", s / 3600);
+	return buf;
 }
+
+/*
+ * class ProgressPrinter - the progress line. The rates are this run's own
+ * since the level it is expanding began (or since a resume), not the
+ * whole search's averages, which a resumed search would carry from another
+ * machine or another load; from them, how long the level has left.
+ */
+class ProgressPrinter {
+public:
+	explicit ProgressPrinter(unsigned depth_bound) : depth_bound_(depth_bound) {}
+
+	void print(const ExploreProgress &p)
+	{
+		if (!level_start_ || level_start_->depth != p.depth)
+			level_start_ = p;
+		const ExploreProgress &s = *level_start_;
+		const double dt = p.seconds - s.seconds;
+		/* the deepest level is counted at its end: until then, its fingerprints and the transition rate */
+		char pending[64] = "", rate[48], eta[96] = "";
+		if (p.last_level_pending) {
+			std::snprintf(pending, sizeof(pending),
+				      " (+%" PRIu64 " last-level fingerprints to sort)", p.last_level_pending);
+			std::snprintf(rate, sizeof(rate), "%.0f transitions/s",
+				      dt > 0 ? (p.found - s.found) / dt
+					     : p.seconds > 0 ? p.found / p.seconds : 0.0);
+		} else {
+			std::snprintf(rate, sizeof(rate), "%.0f states/s",
+				      dt > 0 ? (p.distinct - s.distinct) / dt : p.distinct_per_second);
+		}
+		if (dt > 0 && p.expanded > s.expanded && p.frontier > p.expanded) {
+			double per_second = (p.expanded - s.expanded) / dt;
+			std::snprintf(eta, sizeof(eta), "  level %.1f%%, %s left at %.0f expanded/s",
+				      100.0 * p.expanded / p.frontier,
+				      duration((p.frontier - p.expanded) / per_second).c_str(), per_second);
+		}
+		std::fprintf(stderr,
+			     "explore: depth %u/%u  expanded %" PRIu64 "/%" PRIu64 "  found %" PRIu64
+			     "  distinct %" PRIu64 "%s  %s%s  rss %s  %.1f s (%.1f s CPU)\n",
+			     p.depth, depth_bound_, p.expanded, p.frontier, p.found, p.distinct, pending,
+			     rate, eta, mib(p.rss_bytes).c_str(), p.seconds, p.cpu_seconds);
+	}
+
+private:
+	unsigned depth_bound_;
+	std::optional<ExploreProgress> level_start_;
+};
 
 std::string scope_line(const Config &cfg, const ExploreOptions &o)
 {
@@ -207,7 +252,8 @@ void run_explore(const ExploreFlags &f)
 	o.runner.check_visible_points = !f.skip_visible_points;
 	o.progress_interval = f.progress;
 	unsigned depth_bound = f.depth;
-	o.on_progress = [depth_bound](const ExploreProgress &p) { print_progress(p, depth_bound); };
+	auto printer = std::make_shared<ProgressPrinter>(depth_bound);
+	o.on_progress = [printer](const ExploreProgress &p) { printer->print(p); };
 
 	std::cout << scope_line(o.cfg, o) << "\n";
 	std::cout << "alphabet: " << explore::Alphabet(o.cfg, o.families).describe() << "\n";
