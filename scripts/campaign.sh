@@ -63,7 +63,7 @@ stage_check() {
 }
 
 # explore: breadth-first exhaustion of the default small scope to depth 6
-# (4.8 million distinct states with tree symmetry, about 70 s on two
+# (4.8 million distinct states with tree symmetry, about 60 s on two
 # cores); the summary says what was covered.
 stage_explore() {
 	if "$FOLIOCHECK" explore --depth "${CAMPAIGN_EXPLORE_DEPTH:-6}" --seconds "${CAMPAIGN_EXPLORE_SECONDS:-600}" --progress 15; then
