@@ -185,6 +185,7 @@ private:
 	void build_counterexample(size_t d, const Failure &f);
 	void start_last_level();
 	void resume(size_t *level, uint64_t *expanded);
+	void check_fingerprints_match(size_t levels);
 	void save_point();
 	double seconds_so_far() const;
 	double cpu_seconds_so_far() const;
@@ -502,6 +503,7 @@ void Search::resume(size_t *level, uint64_t *expanded)
 	if (!deepest && tree_.levels() != p.level + 2)
 		throw std::invalid_argument(opts_.checkpoint_dir +
 					    ": damaged: the search tree does not end one level below the level expanded");
+	check_fingerprints_match(std::min<size_t>(p.level + 1, 3));
 	*level = p.level;
 	*expanded = p.level_expanded;
 	next_level_count_ = p.next_level_count;
@@ -511,6 +513,32 @@ void Search::resume(size_t *level, uint64_t *expanded)
 	prior_seconds_ = p.seconds;
 	prior_cpu_seconds_ = p.cpu_seconds;
 	res_.resumed = true;
+}
+
+/*
+ * check_fingerprints_match - every state of the first @levels levels of the
+ * loaded tree (55 states to depth 2 in the default scope) must have, as
+ * this build computes it, a fingerprint the loaded visited set holds. The
+ * search identity names the flags, not the build: a foliocheck whose
+ * models or canonical form changed since the checkpoint was written keys
+ * states differently and would go on counting every state again, without
+ * an error. A build that only runs faster passes.
+ */
+void Search::check_fingerprints_match(size_t levels)
+{
+	Worker &w = *workers_[0];
+	for (size_t d = 0; d < levels && d < tree_.levels(); d++) {
+		for (uint32_t i = 0; i < tree_.level_size(d); i++) {
+			const Runner &r = w.cursor.go(d, i);
+			if (!visited_.contains(state_fingerprint(w.canon, r, w.cursor.key(),
+								 opts_.runner.differential)))
+				throw std::invalid_argument(
+					opts_.checkpoint_dir + ": written by a foliocheck whose models or "
+					"canonical form differ from this one's (state " + std::to_string(i) +
+					" of depth " + std::to_string(d) + " has a fingerprint its visited set "
+					"lacks); resuming would count states again: start the search anew");
+		}
+	}
 }
 
 /* save_point - a checkpoint of the search between two batches. */

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <set>
 #include <string>
@@ -167,6 +168,42 @@ TEST(Explorer, ResumeRefusesAnotherSearchsCheckpoint)
 	b.resume = true;
 	b.checkpoint_dir = dir + "-missing";
 	EXPECT_THROW(explore(b), std::invalid_argument);
+	std::filesystem::remove_all(dir);
+}
+
+/*
+ * A checkpoint whose fingerprints are not this build's (here: a visited set
+ * wiped to empty slots, as a build with another canonical form would find
+ * its states missing) is refused, not resumed into a search that counts
+ * every state again.
+ */
+TEST(Explorer, ResumeRefusesFingerprintsOfAnotherBuild)
+{
+	const std::string dir =
+		(std::filesystem::temp_directory_path() / ("explore-build-" + std::to_string(getpid())))
+			.string();
+	ExploreOptions a = small(4);
+	a.checkpoint_dir = dir;
+	a.max_states = 500;
+	ASSERT_TRUE(explore(a).checkpoint_saved);
+	{
+		/* visited.bin: the entry count, the slot count, the slots */
+		std::fstream f(dir + "/visited.bin", std::ios::in | std::ios::out | std::ios::binary);
+		f.seekg(0, std::ios::end);
+		std::streamoff size = f.tellg();
+		ASSERT_GT(size, 16);
+		f.seekp(16);
+		std::string zeros(static_cast<size_t>(size - 16), '\0');
+		f.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+	}
+	ExploreOptions b = a;
+	b.resume = true;
+	try {
+		explore(b);
+		ADD_FAILURE() << "resumed a checkpoint whose fingerprints this build does not compute";
+	} catch (const std::invalid_argument &e) {
+		EXPECT_NE(std::string(e.what()).find("canonical form differ"), std::string::npos) << e.what();
+	}
 	std::filesystem::remove_all(dir);
 }
 
