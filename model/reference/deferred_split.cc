@@ -73,7 +73,8 @@ void ReferenceModel::State::rmap_removal_step(FolioId id, const std::vector<uint
 	if (!f.anon || !f.large() || f.partially_mapped)
 		return;
 
-	Holders h = holders_of(id);
+	static thread_local Holders h;
+	mappings_into(id, h);
 	bool removed_last = false;
 	for (uint32_t page : pages)
 		if (!page_mapped(h, page))

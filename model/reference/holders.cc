@@ -17,6 +17,18 @@ namespace {
 enum class Holder { pte, pmd, pin, ref, cache };
 } // namespace
 
+/* for_each_mapping - for_each_holder() of the page tables alone. */
+template <typename Fn>
+void ReferenceModel::State::for_each_mapping(Fn fn) const
+{
+	for (const RProc &proc : procs) {
+		for (const auto &[va, pte] : proc.ptes)
+			fn(pte.folio, pte.page, Holder::pte);
+		for (const auto &[va, pmd] : proc.pmds)
+			fn(pmd.folio, 0u, Holder::pmd);
+	}
+}
+
 /*
  * for_each_holder - call @fn(folio, page, kind) once for every holder in
  * the world: each PTE and PMD of each process (an exited process has none),
@@ -27,12 +39,7 @@ enum class Holder { pte, pmd, pin, ref, cache };
 template <typename Fn>
 void ReferenceModel::State::for_each_holder(Fn fn) const
 {
-	for (const RProc &proc : procs) {
-		for (const auto &[va, pte] : proc.ptes)
-			fn(pte.folio, pte.page, Holder::pte);
-		for (const auto &[va, pmd] : proc.pmds)
-			fn(pmd.folio, 0u, Holder::pmd);
-	}
+	for_each_mapping(fn);
 	for (const RHandle &h : pins)
 		if (!h.released)
 			for (const HandleView::Page &pg : h.pages)
@@ -84,12 +91,44 @@ long sum(const std::vector<long> &v)
 /* holders_of - the holders of folio @f. */
 Holders ReferenceModel::State::holders_of(FolioId f) const
 {
-	Holders h(folio(f).nr_pages());
+	Holders h;
+	holders_into(f, h);
+	return h;
+}
+
+/*
+ * holders_into - holders_of(@f) into @h, whose buffers are reused: the
+ * callers that ask once per PTE of a walk (rmap_removal_step(),
+ * swapout_one()) would otherwise allocate and clear two vectors of 512
+ * counts per PTE of an order-9 folio.
+ */
+void ReferenceModel::State::holders_into(FolioId f, Holders &h) const
+{
+	h.ptes.assign(folio(f).nr_pages(), 0);
+	h.pins.assign(folio(f).nr_pages(), 0);
+	h.pmds = h.refs = h.cache = 0;
 	for_each_holder([&](FolioId id, uint32_t page, Holder kind) {
 		if (id == f)
 			add_holder(h, page, kind);
 	});
-	return h;
+}
+
+/*
+ * mappings_into - holders_into() of the page tables alone: @h's ptes and
+ * pmds, what page_mapped() and any_page_mapped() read; its other counts
+ * are zero. rmap_removal_step() asks it once per PTE a walk removes, and
+ * the handles and caches it skips are half the holders while an order-9
+ * folio is being swapped out (its 512 pages in the swap cache).
+ */
+void ReferenceModel::State::mappings_into(FolioId f, Holders &h) const
+{
+	h.ptes.assign(folio(f).nr_pages(), 0);
+	h.pins.assign(folio(f).nr_pages(), 0);
+	h.pmds = h.refs = h.cache = 0;
+	for_each_mapping([&](FolioId id, uint32_t page, Holder kind) {
+		if (id == f)
+			add_holder(h, page, kind);
+	});
 }
 
 /*

@@ -161,7 +161,13 @@ struct ReferenceModel::State {
 	std::vector<RHandle> pins, refs;  /* handle id - 1 */
 	std::deque<FolioId> split_queue;  /* FIFO; a folio is queued iff it is here */
 	std::vector<RFile> files;         /* file number */
-	std::map<uint64_t, RCachedPage> swap_cache; /* slot -> page */
+	/*
+	 * slot -> page. Slots are small and never reused, like page numbers:
+	 * a PageMap, whose iteration (every holders_of() walks it) is a scan
+	 * of bitmap words instead of a red-black tree walk: 7 % of the order-9
+	 * fuzz bench, where a shrink puts 512 pages in the swap cache.
+	 */
+	PageMap<RCachedPage> swap_cache;
 	uint64_t next_slot = 0;           /* swap slots are never reused */
 	/*
 	 * @version names the state's contents: a fresh number (new_version())
@@ -196,7 +202,10 @@ struct ReferenceModel::State {
 
 	/* --- holders.cc --- */
 	template <typename Fn> void for_each_holder(Fn fn) const;
+	template <typename Fn> void for_each_mapping(Fn fn) const;
 	Holders holders_of(FolioId f) const;
+	void holders_into(FolioId f, Holders &h) const;
+	void mappings_into(FolioId f, Holders &h) const;
 	void count_holders(std::vector<Holders> &all) const;
 	const std::vector<Holders> &counted_holders() const;
 	long refcount(FolioId f) const { return derived_refcount(folio(f), holders_of(f)); }

@@ -153,7 +153,8 @@ std::string ReferenceModel::State::swapout_one(FolioId id)
 		}
 	}
 
-	Holders h = holders_of(id);
+	static thread_local Holders h;
+	holders_into(id, h);
 	if (derived_refcount(folio(id), h) != h.cache)
 		return "kept in swap cache: extra references";
 	delete_from_swap_cache(id);
