@@ -150,10 +150,19 @@ void ReferenceModel::State::count_holders(std::vector<Holders> &all) const
 	});
 }
 
+/*
+ * new_version - a number no other state's contents ever had, on any thread:
+ * the thread's own number in the top 24 bits, a count of its own in the
+ * rest. One shared atomic counter was bumped by every statement of every
+ * explorer worker, and the cache line bouncing between the two cores cost
+ * 1.4 % of a depth-8 search.
+ */
 uint64_t ReferenceModel::State::new_version()
 {
-	static std::atomic<uint64_t> last{0};
-	return ++last;
+	static std::atomic<uint64_t> threads{0};
+	thread_local const uint64_t thread_tag = ++threads << 40;
+	thread_local uint64_t last = 0;
+	return thread_tag | ++last;
 }
 
 /*
