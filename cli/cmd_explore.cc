@@ -336,7 +336,7 @@ void setup_explore(CLI::App &app)
 	cmd->add_option("--checkpoint-every", flags.checkpoint_every, "Seconds between checkpoints")
 		->capture_default_str();
 	cmd->add_flag("--resume", flags.resume,
-		      "Go on from the checkpoint in --checkpoint DIR (the other flags must be the same)");
+		      "Go on from the checkpoint in --checkpoint DIR (the other flags must be the same, and this build must compute the same fingerprints: a changed model or canonical form is refused)");
 	cmd->add_flag("--skip-visible-points", flags.skip_visible_points,
 		      "Check invariants only at statement ends (faster, misses mid-batch violations)");
 	cmd->footer("Ctrl-C stops after the batch in hand and prints the coverage reached so far.\n"
