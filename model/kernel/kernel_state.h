@@ -111,6 +111,30 @@ struct KMm {
 static_assert(std::is_copy_constructible_v<KMm> && std::is_copy_assignable_v<KMm>);
 static_assert(std::is_nothrow_move_constructible_v<KMm>);
 
+/*
+ * struct PteSites - every present PTE of every process as (folio, process,
+ * VA), sorted by folio, then process, then VA: where page_vma_mapped_walk()
+ * finds each folio. The kernel computes it per VMA from folio->index
+ * (vma_address()); the model keeps no index for anon folios, so reclaim
+ * of a split's pieces collects it once for them all instead of scanning
+ * every page table once per piece (512 scans of 512 PTEs for an order-9
+ * folio).
+ */
+class PteSites {
+public:
+	explicit PteSites(const std::vector<KMm> &mms);
+	/* The VAs where @p maps @folio with a PTE, in VA order. */
+	std::vector<Va> vas(FolioId folio, ProcId p) const;
+
+private:
+	struct Site {
+		FolioId folio;
+		ProcId proc;
+		Va va;
+	};
+	std::vector<Site> sites_;
+};
+
 /* A file: struct address_space, i_pages as one folio id per index. */
 struct KFile {
 	std::string name;
@@ -310,9 +334,9 @@ struct KernelModel::State {
 	/* --- reclaim (mm/vmscan.c, mm/rmap.c): vmscan.cc --- */
 	std::string shrink_folio_list(FolioId id);
 	std::string shrink_folio(FolioId id);
-	std::string pageout_folio(FolioId id);
-	bool try_to_unmap(KFolio &f, std::string *why);
-	bool try_to_unmap_one(KFolio &f, ProcId p, std::string *why);
+	std::string pageout_folio(FolioId id, const PteSites *sites = nullptr);
+	bool try_to_unmap(KFolio &f, std::string *why, const PteSites *sites);
+	bool try_to_unmap_one(KFolio &f, ProcId p, std::string *why, const PteSites *sites);
 	bool try_to_unmap_one_lazyfree(KFolio &f, ProcId p, std::string *why);
 	bool folio_mapped(const KFolio &f) const;
 

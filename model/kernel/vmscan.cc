@@ -10,6 +10,9 @@
  */
 #include "model/kernel/kernel_state.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace fc {
 
 /* folio_mapped() */
@@ -60,8 +63,10 @@ std::string KernelModel::State::shrink_folio(FolioId id)
 				std::string note;
 				split_folio(f, &note);
 				note += ";";
+				/* Reclaim touches only each piece's own PTEs: one collection serves all. */
+				const PteSites sites(mms);
 				if (folio_mapped(folio(id)))
-					note += " f" + std::to_string(id) + ": " + pageout_folio(id) + ";";
+					note += " f" + std::to_string(id) + ": " + pageout_folio(id, &sites) + ";";
 				else
 					folio_put(folio(id));
 				for (unsigned i = 1; i < nr; i++) {
@@ -69,7 +74,8 @@ std::string KernelModel::State::shrink_folio(FolioId id)
 					if (t.freed || !folio_mapped(t))
 						continue;
 					folio_get(t);   /* lru_add_split_folio(): on the list */
-					note += " f" + std::to_string(t.id) + ": " + pageout_folio(t.id) + ";";
+					note += " f" + std::to_string(t.id) + ": " +
+						pageout_folio(t.id, &sites) + ";";
 				}
 				note.pop_back();
 				return note;
@@ -87,15 +93,16 @@ std::string KernelModel::State::shrink_folio(FolioId id)
  * is put back (our reference dropped), still in the swap cache.
  * A lazyfree folio (not swap-backed) skips add_to_swap(); once unmapped it
  * is freed if folio_ref_freeze(folio, 1) succeeds (only our reference).
+ * @sites, when given, says where the folio's PTEs are (see PteSites).
  */
-std::string KernelModel::State::pageout_folio(FolioId id)
+std::string KernelModel::State::pageout_folio(FolioId id, const PteSites *sites)
 {
 	KFolio &f = folio(id);
 	std::string why;
 
 	if (!f.swapcache && !f.lazyfree)
 		add_to_swap(f);
-	if (folio_mapped(f) && !try_to_unmap(f, &why)) {
+	if (folio_mapped(f) && !try_to_unmap(f, &why, sites)) {
 		folio_put(folio(id));
 		return (folio(id).swapcache ? "swapout failed: " : "kept: ") + why;
 	}
@@ -134,12 +141,12 @@ std::string KernelModel::State::pageout_folio(FolioId id)
  * order (the parent's VMA comes first in the anon_vma tree); stops at the
  * first try_to_unmap_one() that fails.
  */
-bool KernelModel::State::try_to_unmap(KFolio &f, std::string *why)
+bool KernelModel::State::try_to_unmap(KFolio &f, std::string *why, const PteSites *sites)
 {
 	note_folio_write(f.id);
 	const FolioId id = f.id;
 	for (ProcId p = 0; p < mms.size(); p++)
-		if (!try_to_unmap_one(folio(id), p, why))
+		if (!try_to_unmap_one(folio(id), p, why, sites))
 			return false;
 	return true;
 }
@@ -162,6 +169,27 @@ std::vector<Va> ptes_mapping(const KMm &mm, FolioId id)
 
 } // namespace
 
+PteSites::PteSites(const std::vector<KMm> &mms)
+{
+	for (ProcId p = 0; p < mms.size(); p++)
+		for (const auto &[va, pte] : mms[p].ptes)
+			sites_.push_back(Site{pte.folio, p, va});
+	/* stable: each process's sites are already in VA order */
+	std::stable_sort(sites_.begin(), sites_.end(),
+			 [](const Site &a, const Site &b) { return a.folio < b.folio; });
+}
+
+std::vector<Va> PteSites::vas(FolioId folio, ProcId p) const
+{
+	auto first = std::partition_point(sites_.begin(), sites_.end(),
+					  [&](const Site &s) { return s.folio < folio; });
+	std::vector<Va> vas;
+	for (auto it = first; it != sites_.end() && it->folio == folio; ++it)
+		if (it->proc == p)
+			vas.push_back(it->va);
+	return vas;
+}
+
 /*
  * try_to_unmap_one - for one process: a PMD mapping is split first
  * (split_huge_pmd_locked(), TTU_SPLIT_HUGE_PMD), then each PTE in VA order:
@@ -171,7 +199,8 @@ std::vector<Va> ptes_mapping(const KMm &mm, FolioId id)
  * the swap PTE takes the exclusive bit, MM_ANONPAGES drops, the rmap and
  * the PTE's reference go (folio_remove_rmap_pte(), folio_put()).
  */
-bool KernelModel::State::try_to_unmap_one(KFolio &fin, ProcId p, std::string *why)
+bool KernelModel::State::try_to_unmap_one(KFolio &fin, ProcId p, std::string *why,
+					   const PteSites *sites)
 {
 	note_folio_write(fin.id);
 	const FolioId id = fin.id;
@@ -186,9 +215,11 @@ bool KernelModel::State::try_to_unmap_one(KFolio &fin, ProcId p, std::string *wh
 			__split_huge_pmd_locked(p, haddr);
 	}
 
-	for (Va va : ptes_mapping(mm, id)) {
+	for (Va va : sites ? sites->vas(id, p) : ptes_mapping(mm, id)) {
 		KFolio &f = folio(id);
 		KPte pte = mm.ptes.map().at(va);
+		if (pte.folio != id)
+			throw std::logic_error("try_to_unmap_one: PteSites out of date");
 		uint64_t slot = f.swap + pte.page;
 		bool anon_exclusive = f.pages[pte.page].anon_exclusive;
 

@@ -250,7 +250,8 @@ struct ReferenceModel::State {
 	void delete_from_swap_cache(FolioId f);
 	void try_free_swap(FolioId f);
 	std::string swapout(FolioId f);
-	std::string swapout_one(FolioId f);
+	std::vector<std::vector<std::vector<Va>>> ptes_of_pieces(const std::vector<FolioId> &ids) const;
+	std::string swapout_one(FolioId f, const std::vector<std::vector<Va>> *ptes = nullptr);
 	std::string swapin(ProcId p, Va va, bool write);
 
 	/* --- madvise.cc --- */

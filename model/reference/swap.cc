@@ -10,6 +10,8 @@
  */
 #include "model/reference/reference_state.h"
 
+#include <stdexcept>
+
 namespace fc {
 
 /* swap_count - swap entries naming @slot, in every process. */
@@ -99,11 +101,35 @@ std::string ReferenceModel::State::swapout(FolioId id)
 	std::vector<FolioId> ids{id};
 	for (unsigned i = 1; i < nr; i++)
 		ids.push_back(first_new + i - 1);
-	for (FolioId f : ids)
-		if (folio_mapped(f))
-			note += " " + ref_folio(f) + ": " + swapout_one(f) + ";";
+	const auto ptes = ptes_of_pieces(ids);
+	for (size_t i = 0; i < ids.size(); i++)
+		if (folio_mapped(ids[i]))
+			note += " " + ref_folio(ids[i]) + ": " + swapout_one(ids[i], &ptes[i]) + ";";
 	note.pop_back();
 	return note;
+}
+
+/*
+ * ptes_of_pieces - for each folio of @ids, in the same order, the VAs of
+ * each process's PTEs mapping it, in VA order: what swapout_one() would
+ * find by walking every page table, found in one walk for all the pieces
+ * of a split. Swapping a piece out removes only that piece's PTEs, so the
+ * walk stays true for the pieces after it.
+ */
+std::vector<std::vector<std::vector<Va>>>
+ReferenceModel::State::ptes_of_pieces(const std::vector<FolioId> &ids) const
+{
+	std::vector<std::vector<std::vector<Va>>> out(
+		ids.size(), std::vector<std::vector<Va>>(procs.size()));
+	/* the pieces of a split are the head and a run of consecutive new ids */
+	std::map<FolioId, size_t> index;
+	for (size_t i = 0; i < ids.size(); i++)
+		index[ids[i]] = i;
+	for (ProcId p = 0; p < procs.size(); p++)
+		for (const auto &[va, pte] : procs[p].ptes)
+			if (auto it = index.find(pte.folio); it != index.end())
+				out[it->second][p].push_back(va);
+	return out;
 }
 
 /*
@@ -118,8 +144,10 @@ std::string ReferenceModel::State::swapout(FolioId id)
  *    swapout fails (entries made so far stay);
  *  - a folio nothing maps any more and that only the swap cache holds
  *    leaves it and is freed; one still held is kept in the swap cache.
+ * @ptes, when given, is the walk's result per process (ptes_of_pieces()).
  */
-std::string ReferenceModel::State::swapout_one(FolioId id)
+std::string ReferenceModel::State::swapout_one(FolioId id,
+					       const std::vector<std::vector<Va>> *ptes)
 {
 	if (!in_swapcache(id)) {
 		for (uint32_t i = 0; i < folio(id).nr_pages(); i++)
@@ -137,10 +165,15 @@ std::string ReferenceModel::State::swapout_one(FolioId id)
 			split_pmd(p, haddr);
 
 		std::vector<Va> vas;
-		for (const auto &[va, pte] : procs[p].ptes)
-			if (pte.folio == id)
-				vas.push_back(va);
+		if (ptes)
+			vas = (*ptes)[p];
+		else
+			for (const auto &[va, pte] : procs[p].ptes)
+				if (pte.folio == id)
+					vas.push_back(va);
 		for (Va va : vas) {
+			if (procs[p].ptes.at(va).folio != id)
+				throw std::logic_error("swapout_one: ptes_of_pieces() out of date");
 			uint32_t page = procs[p].ptes.at(va).page;
 			bool exclusive = folio(id).anon_exclusive[page];
 			if (exclusive && maybe_dma_pinned(id))
