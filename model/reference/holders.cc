@@ -78,6 +78,14 @@ void add_holder(Holders &h, uint32_t page, Holder kind)
 	}
 }
 
+/* clear_holders - @h counts nothing, for a folio of @nr pages; buffers kept. */
+void clear_holders(Holders &h, uint32_t nr)
+{
+	h.ptes.assign(nr, 0);
+	h.pins.assign(nr, 0);
+	h.pmds = h.refs = h.cache = 0;
+}
+
 long sum(const std::vector<long> &v)
 {
 	long total = 0;
@@ -104,9 +112,7 @@ Holders ReferenceModel::State::holders_of(FolioId f) const
  */
 void ReferenceModel::State::holders_into(FolioId f, Holders &h) const
 {
-	h.ptes.assign(folio(f).nr_pages(), 0);
-	h.pins.assign(folio(f).nr_pages(), 0);
-	h.pmds = h.refs = h.cache = 0;
+	clear_holders(h, folio(f).nr_pages());
 	for_each_holder([&](FolioId id, uint32_t page, Holder kind) {
 		if (id == f)
 			add_holder(h, page, kind);
@@ -122,9 +128,7 @@ void ReferenceModel::State::holders_into(FolioId f, Holders &h) const
  */
 void ReferenceModel::State::mappings_into(FolioId f, Holders &h) const
 {
-	h.ptes.assign(folio(f).nr_pages(), 0);
-	h.pins.assign(folio(f).nr_pages(), 0);
-	h.pmds = h.refs = h.cache = 0;
+	clear_holders(h, folio(f).nr_pages());
 	for_each_mapping([&](FolioId id, uint32_t page, Holder kind) {
 		if (id == f)
 			add_holder(h, page, kind);
@@ -139,12 +143,8 @@ void ReferenceModel::State::mappings_into(FolioId f, Holders &h) const
 void ReferenceModel::State::count_holders(std::vector<Holders> &all) const
 {
 	all.resize(folios.size());
-	for (size_t i = 0; i < folios.size(); i++) {
-		Holders &h = all[i];
-		h.ptes.assign(folios[i].nr_pages(), 0);
-		h.pins.assign(folios[i].nr_pages(), 0);
-		h.pmds = h.refs = h.cache = 0;
-	}
+	for (size_t i = 0; i < folios.size(); i++)
+		clear_holders(all[i], folios[i].nr_pages());
 	for_each_holder([&](FolioId id, uint32_t page, Holder kind) {
 		add_holder(all[id - 1], page, kind);
 	});
