@@ -27,6 +27,21 @@ ExploreOptions small(unsigned depth)
 	return o;
 }
 
+/* scratch_dir - a path for this test process's files under the temp folder. */
+std::string scratch_dir(const std::string &name)
+{
+	return (std::filesystem::temp_directory_path() / (name + std::to_string(getpid()))).string();
+}
+
+/* stopped_early - a depth-4 search that stops after 500 states, checkpointing into @dir. */
+ExploreOptions stopped_early(const std::string &dir)
+{
+	ExploreOptions o = small(4);
+	o.checkpoint_dir = dir;
+	o.max_states = 500;
+	return o;
+}
+
 /*
  * The per-depth counts docs/explore.md gives for the default scope (tree
  * symmetry). A change that merges or loses states moves them: the ways
@@ -98,9 +113,7 @@ TEST(Explorer, LastLevelCountIsTheSameSortedOrHashed)
  */
 TEST(Explorer, ResumedSearchEndsAsOneNeverStopped)
 {
-	const std::string dir =
-		(std::filesystem::temp_directory_path() / ("explore-checkpoint-" + std::to_string(getpid())))
-			.string();
+	const std::string dir = scratch_dir("explore-checkpoint-");
 	ExploreOptions o = small(4);
 	o.threads = 2;
 	const ExploreResult whole = explore(o);
@@ -147,12 +160,8 @@ TEST(Explorer, ResumedSearchEndsAsOneNeverStopped)
 
 TEST(Explorer, ResumeRefusesAnotherSearchsCheckpoint)
 {
-	const std::string dir =
-		(std::filesystem::temp_directory_path() / ("explore-other-" + std::to_string(getpid())))
-			.string();
-	ExploreOptions a = small(4);
-	a.checkpoint_dir = dir;
-	a.max_states = 500;
+	const std::string dir = scratch_dir("explore-other-");
+	ExploreOptions a = stopped_early(dir);
 	ExploreResult first = explore(a);
 	ASSERT_TRUE(first.checkpoint_saved);
 	ExploreOptions b = a;
@@ -179,12 +188,8 @@ TEST(Explorer, ResumeRefusesAnotherSearchsCheckpoint)
  */
 TEST(Explorer, ResumeRefusesFingerprintsOfAnotherBuild)
 {
-	const std::string dir =
-		(std::filesystem::temp_directory_path() / ("explore-build-" + std::to_string(getpid())))
-			.string();
-	ExploreOptions a = small(4);
-	a.checkpoint_dir = dir;
-	a.max_states = 500;
+	const std::string dir = scratch_dir("explore-build-");
+	ExploreOptions a = stopped_early(dir);
 	ASSERT_TRUE(explore(a).checkpoint_saved);
 	{
 		/* visited.bin: the entry count, the slot count, the slots */
