@@ -121,7 +121,7 @@ ReferenceModel::State::ptes_of_pieces(const std::vector<FolioId> &ids) const
 {
 	std::vector<std::vector<std::vector<Va>>> out(
 		ids.size(), std::vector<std::vector<Va>>(procs.size()));
-	/* the pieces of a split are the head and a run of consecutive new ids */
+	/* folio id -> its place in @ids */
 	std::map<FolioId, size_t> index;
 	for (size_t i = 0; i < ids.size(); i++)
 		index[ids[i]] = i;
@@ -164,17 +164,16 @@ std::string ReferenceModel::State::swapout_one(FolioId id,
 		for (Va haddr : pmds)
 			split_pmd(p, haddr);
 
-		std::vector<Va> vas;
-		if (ptes)
-			vas = (*ptes)[p];
-		else
+		std::vector<Va> walked;
+		if (!ptes)
 			for (const auto &[va, pte] : procs[p].ptes)
 				if (pte.folio == id)
-					vas.push_back(va);
-		for (Va va : vas) {
-			if (procs[p].ptes.at(va).folio != id)
+					walked.push_back(va);
+		for (Va va : ptes ? (*ptes)[p] : walked) {
+			const RPte &pte = procs[p].ptes.at(va);
+			if (pte.folio != id)
 				throw std::logic_error("swapout_one: ptes_of_pieces() out of date");
-			uint32_t page = procs[p].ptes.at(va).page;
+			uint32_t page = pte.page;
 			bool exclusive = folio(id).anon_exclusive[page];
 			if (exclusive && maybe_dma_pinned(id))
 				return "swapout failed: " + ref_proc(p) + " " + ref_hex(va) +
