@@ -9,8 +9,11 @@
  * for the scope) and inputs grown from it by the structure-aware mutator,
  * a fixed pool so every run measures the same work.
  *
- *   BM_FuzzExecs_default      largest order 4, pmd_order 9, up to 32 statements
+ *   BM_FuzzExecs_default      largest order 4, pmd_order 9, up to 32 statements:
+ *                             PTE-mapped folios of orders 0-4, no PMD THP
  *   BM_FuzzExecs_order9       order-9 PTE-mapped folios (pmd_order 10, max_order 9)
+ *   BM_FuzzExecs_thp          512-page PMD THPs and PTE-mapped folios up to
+ *                             order 8 (pmd_order 9, max_order 9: --max-order 9)
  *   BM_FuzzExecs_..._ends     the same with invariants checked only at the end
  *                             of each statement (check=ends): what the visible
  *                             points cost
@@ -205,8 +208,10 @@ void BM_FuzzExecs_default(benchmark::State &s) { run(s, 9, 4, true); }
 void BM_FuzzExecs_default_ends(benchmark::State &s) { run(s, 9, 4, false); }
 void BM_FuzzExecs_order9(benchmark::State &s) { run(s, 10, 9, true); }
 void BM_FuzzExecs_order9_ends(benchmark::State &s) { run(s, 10, 9, false); }
+void BM_FuzzExecs_thp(benchmark::State &s) { run(s, 9, 9, true); }
 void BM_FuzzExecs_default_long(benchmark::State &s) { run(s, 9, 4, true, true); }
 void BM_FuzzExecs_order9_long(benchmark::State &s) { run(s, 10, 9, true, true); }
+void BM_FuzzExecs_thp_long(benchmark::State &s) { run(s, 9, 9, true, true); }
 
 BENCHMARK(BM_FuzzExecs_default)->Unit(benchmark::kMicrosecond)->MinTime(3);
 BENCHMARK(BM_FuzzExecs_default_ends)->Unit(benchmark::kMicrosecond)->MinTime(3);
@@ -214,6 +219,8 @@ BENCHMARK(BM_FuzzExecs_order9)->Unit(benchmark::kMicrosecond)->MinTime(3);
 BENCHMARK(BM_FuzzExecs_order9_ends)->Unit(benchmark::kMicrosecond)->MinTime(3);
 BENCHMARK(BM_FuzzExecs_default_long)->Unit(benchmark::kMicrosecond)->MinTime(6);
 BENCHMARK(BM_FuzzExecs_order9_long)->Unit(benchmark::kMicrosecond)->MinTime(6);
+BENCHMARK(BM_FuzzExecs_thp)->Unit(benchmark::kMicrosecond)->MinTime(3);
+BENCHMARK(BM_FuzzExecs_thp_long)->Unit(benchmark::kMicrosecond)->MinTime(6);
 BENCHMARK(BM_FuzzCostTail_default)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_FuzzCostTail_order9)->Unit(benchmark::kMillisecond)->Iterations(1);
 

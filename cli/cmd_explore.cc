@@ -355,10 +355,7 @@ MutantHunt hunt_mutant(const Config &cfg, double budget_seconds, uint64_t seed)
 {
 	ExploreOptions o;
 	o.cfg = cfg;
-	const Scope stock;
-	const Scope &sc = cfg.scope;
-	if (sc.pmd_order == stock.pmd_order && sc.max_order == stock.max_order &&
-	    sc.max_procs == stock.max_procs && sc.space == stock.space)
+	if (cfg.scope.is_stock())
 		o.cfg.scope = explore::default_explore_config().scope;
 	for (const MutantInfo &m : mutant_catalogue())
 		if (m.mutant == cfg.mutant && !m.needs.empty())

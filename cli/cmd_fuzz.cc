@@ -12,6 +12,7 @@
 #include "fuzz/hunt.h"
 #include "fuzz/paths.h"
 #include "fuzz/seed_corpus.h"
+#include "props/hunt.h"
 
 #include <csignal>
 #include <cstdio>
@@ -353,12 +354,15 @@ void setup_fuzz(CLI::App &app)
 /*
  * hunt - the fuzz MutantHunter: libFuzzer (or the in-process engine) on two
  * cores from the seed corpus without corpus/mutants/, until the first
- * failure or @budget_seconds.
+ * failure or @budget_seconds; in props' hunt scope when given the stock one,
+ * whose largest order leaves out the PMD THPs some mutants live in.
  */
 MutantHunt hunt(const Config &cfg, double budget_seconds, uint64_t seed)
 {
 	fuzz::HuntOptions o;
 	o.fc.cfg = cfg;
+	if (cfg.scope.is_stock())
+		o.fc.cfg.scope = props::hunt_scope();
 	for (const MutantInfo &m : mutant_catalogue())
 		if (m.mutant == cfg.mutant && !m.needs.empty())
 			o.fc.cfg = parse_trace("config " + std::string(m.needs)).config.apply(o.fc.cfg);

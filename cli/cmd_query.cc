@@ -300,7 +300,7 @@ void setup_query(CLI::App &app)
 {
 	static QueryFlags flags;
 	flags.config.pmd_order = 2;
-	flags.config.max_order = 1;
+	flags.config.max_order = 4;  /* clamped to --pmd-order: the PMD THP is the largest folio */
 	flags.config.procs = 2;
 	flags.config.space = 8;
 
@@ -409,7 +409,7 @@ MutantHunt hunt_mutant(const Config &base, double budget_seconds, uint64_t seed)
 	}
 	Config cfg = base;
 	cfg.scope.pmd_order = 2;
-	cfg.scope.max_order = 1;
+	cfg.scope.max_order = 2;
 	cfg.scope.max_procs = 2;
 	cfg.scope.space = 8;
 	SolverScope sc, bounds;

@@ -83,9 +83,9 @@ std::vector<std::string> mutant_hunter_engines()
 
 /*
  * to_config - the flags as a Config. Unknown names and impossible scopes are
- * bad input (exit 2). --max-order is clamped below --pmd-order: an order at
- * or above pmd_order is a PMD folio, which `fault ... pmd` creates, so a
- * small --pmd-order alone scales the whole world down.
+ * bad input (exit 2). --max-order is the largest folio order (SPEC), clamped
+ * to --pmd-order: the largest folio is the PMD-mapped THP, so a small
+ * --pmd-order alone scales the whole world down, PMD THPs included.
  */
 Config ConfigFlags::to_config() const
 {
@@ -126,7 +126,7 @@ Config ConfigFlags::to_config() const
 	cfg.arch = *a;
 	cfg.mutant = *m;
 	cfg.scope.pmd_order = pmd_order;
-	cfg.scope.max_order = std::min(max_order, pmd_order - 1);
+	cfg.scope.max_order = std::min(max_order, pmd_order);
 	cfg.scope.max_procs = procs;
 	cfg.scope.space = space;
 	cfg.prefault = *pf;
@@ -151,7 +151,9 @@ void add_config_flags(CLI::App *cmd, ConfigFlags &flags)
 		->capture_default_str()
 		->group(group);
 	cmd->add_option("--max-order", flags.max_order,
-			"largest PTE-mapped anon folio order (clamped below --pmd-order)")
+			"largest folio order (SPEC): PTE-mapped faults take orders up to min(K, "
+			"--pmd-order - 1), and PMD-mapped THPs (order --pmd-order) come only when "
+			"K >= --pmd-order: none in the stock scope, --max-order 9 adds them")
 		->capture_default_str()
 		->group(group);
 	cmd->add_option("--procs", flags.procs, "processes alive at once (generators)")

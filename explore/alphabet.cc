@@ -98,7 +98,7 @@ Alphabet::Alphabet(const Config &cfg, uint32_t families) : cfg_(cfg), families_(
 {
 	const Scope &sc = cfg.scope;
 	unsigned pmd_order = sc.pmd_order;
-	pte_max_order_ = std::min(sc.max_order, pmd_order ? pmd_order - 1 : 0);
+	pte_max_order_ = sc.pte_max_order();
 	Va space = sc.space_pages();
 	for (unsigned k = 0; k <= pmd_order; k++) {
 		Va n = Va{1} << k;
@@ -126,7 +126,7 @@ void Alphabet::process_candidates(const Snapshot &ref, ProcId p, std::vector<Op>
 				out.push_back(op);
 			}
 		}
-		for (Va va = 0; va + pmd <= space; va += pmd) {
+		for (Va va = 0; sc.pmd_faults() && va + pmd <= space; va += pmd) {
 			Op op = make_op(OpKind::fault_anon, p);
 			op.va = va;
 			op.order = sc.pmd_order;
@@ -313,8 +313,10 @@ std::string Alphabet::describe() const
 {
 	const Scope &sc = cfg_.scope;
 	std::string s = "families " + format_families(families_) + "; fault orders 0.." +
-			std::to_string(pte_max_order_) + " (PTE) and " + std::to_string(sc.pmd_order) +
-			" (pmd); ranges: single pages";
+			std::to_string(pte_max_order_) + " (PTE)" +
+			(sc.pmd_faults() ? " and " + std::to_string(sc.pmd_order) + " (pmd)"
+					 : ", no pmd (pmd_order above max_order)") +
+			"; ranges: single pages";
 	for (unsigned k = 1; k <= sc.pmd_order; k++)
 		s += ", aligned " + std::to_string(1u << k) + "-page blocks";
 	if (sc.space_pages() > sc.pmd_pages())

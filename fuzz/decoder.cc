@@ -52,12 +52,6 @@ Va Decoder::mremap_target(const Record &r, Va va) const
 	}
 }
 
-/* The largest order a PTE-mapped anon fault may have in this scope. */
-static unsigned pte_max_order(const Scope &sc)
-{
-	return sc.pmd_order ? std::min(sc.max_order, sc.pmd_order - 1) : 0;
-}
-
 std::optional<Op> Decoder::propose(const Record &r, const Runner &runner) const
 {
 	Op op;
@@ -94,7 +88,7 @@ std::optional<Op> Decoder::propose(const Record &r, const Runner &runner) const
 	case OpKind::file_create:
 		op.file = "file" + std::to_string(files_.size());
 		op.pages = pages_of_size(r.size, space());
-		op.order = r.aux % (pte_max_order(cfg_.scope) + 1);
+		op.order = r.aux % (cfg_.scope.pte_max_order() + 1);
 		return op;
 	default:
 		break;
@@ -108,11 +102,11 @@ std::optional<Op> Decoder::propose(const Record &r, const Runner &runner) const
 
 	switch (op.kind) {
 	case OpKind::fault_anon:
-		if (big) {
+		if (big && cfg_.scope.pmd_faults()) {
 			op.pmd = true;
 			op.order = cfg_.scope.pmd_order;
 		} else {
-			op.order = r.size % (pte_max_order(cfg_.scope) + 1);
+			op.order = r.size % (cfg_.scope.pte_max_order() + 1);
 		}
 		op.va = va & ~((Va{1} << op.order) - 1);
 		break;

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -103,15 +104,36 @@ std::optional<Mutant> parse_mutant(std::string_view s);
 /*
  * struct Scope - the size of the world. Every engine takes the same scope
  * flags; a trace may set them with `config` lines.
+ *
+ * max_order is SPEC's "largest folio order": no engine generates a folio
+ * above it. A PMD-mapped THP has order pmd_order, so the stock scope
+ * (max_order 4, pmd_order 9) generates PTE-mapped folios of orders 0-4 and
+ * no PMD THP; --max-order 9, or a pmd_order of 4 or less, brings them in.
+ * Replay takes a trace's `fault ... pmd` at any max_order: SPEC's traces
+ * carry no max_order, and the bound is on what engines generate.
  */
 struct Scope {
 	unsigned pmd_order = 9;  /* pages per PMD = 1 << pmd_order */
-	unsigned max_order = 4;  /* largest PTE-mapped anon folio order */
+	unsigned max_order = 4;  /* largest folio order the engines generate */
 	unsigned max_procs = 4;  /* generators: processes alive at once */
 	Va space = 0;            /* address-space size in pages; 0: 4 PMDs */
 
 	Va pmd_pages() const { return Va{1} << pmd_order; }
 	Va space_pages() const { return space ? space : 4 * pmd_pages(); }
+	/* The largest order of a PTE-mapped anon fault: below pmd_order. */
+	unsigned pte_max_order() const
+	{
+		return pmd_order ? std::min(max_order, pmd_order - 1) : 0;
+	}
+	/* Whether engines generate `fault ... pmd`: its folio is within max_order. */
+	bool pmd_faults() const { return pmd_order <= max_order; }
+	/* No scope flag given: mutant hunts then pick a scope of their own. */
+	bool is_stock() const
+	{
+		const Scope stock;
+		return pmd_order == stock.pmd_order && max_order == stock.max_order &&
+		       max_procs == stock.max_procs && space == stock.space;
+	}
 };
 
 struct Config {

@@ -183,8 +183,7 @@ Range zap_range(const StateView &v, ProcId p, Rng &rng)
 /* The largest PTE-mapped anon order a fault may ask for. */
 unsigned max_pte_order(const StateView &v)
 {
-	const Scope &s = v.config().scope;
-	return s.pmd_order ? std::min(s.max_order, s.pmd_order - 1) : 0;
+	return v.config().scope.pte_max_order();
 }
 
 /* An order for a PTE-mapped anon fault: every order up to the largest. */
@@ -254,7 +253,7 @@ std::optional<Op> build_fault(const StateView &v, Rng &rng)
 
 std::optional<Op> build_fault_pmd(const StateView &v, Rng &rng)
 {
-	if (v.alive().empty())
+	if (v.alive().empty() || !v.config().scope.pmd_faults())
 		return std::nullopt;
 	Op op = make_op(OpKind::fault_anon);
 	op.proc = rng.pick(v.alive());

@@ -37,7 +37,7 @@ Scope hunt_scope()
 {
 	Scope s;
 	s.pmd_order = 4;
-	s.max_order = 3;
+	s.max_order = 4;
 	return s;
 }
 
@@ -45,10 +45,7 @@ HuntResult hunt_mutant(const CampaignOptions &opts, double budget_seconds)
 {
 	CampaignOptions o = opts;
 	o.cfg = apply_mutant_needs(opts.cfg);
-	const Scope stock;
-	const Scope &sc = o.cfg.scope;
-	if (sc.pmd_order == stock.pmd_order && sc.max_order == stock.max_order &&
-	    sc.max_procs == stock.max_procs && sc.space == stock.space)
+	if (o.cfg.scope.is_stock())
 		o.cfg.scope = hunt_scope();
 	o.tests = 0;
 	o.seconds = budget_seconds;

@@ -40,9 +40,10 @@ std::string_view mutant_needs(Mutant m);
 bool fails_without_mutant(const Trace &t, const Config &base);
 
 /*
- * The scope a hunt uses when given the stock one (pmd_order 9): mutants do
- * not depend on the PMD size, and a 16-page PMD makes each test case cheap
- * and dense (more folios per PTE table, more boundaries per range).
+ * The scope a props or fuzz hunt uses when given the stock one (pmd_order
+ * 9, max_order 4, which has no PMD THP): mutants do not depend on the PMD
+ * size, and a 16-page PMD THP, within max_order 4, makes each test case
+ * cheap and dense (more folios per PTE table, more boundaries per range).
  */
 Scope hunt_scope();
 

@@ -78,7 +78,8 @@ stage_explore() {
 # builds the clang fuzzers, which the budget does not count); its corpus
 # stays in fuzz-corpus/ and a rerun resumes from it. Crashes become traces
 # in fuzz-crashes/, named on stdout. A small PMD (16 pages) keeps the
-# executions fast; `foliocheck fuzz --time 8h` is the overnight run.
+# executions fast and, being order 4, brings PMD THPs into a scope whose
+# largest order is 4; `foliocheck fuzz --time 8h` is the overnight run.
 stage_fuzz() {
 	if "$FOLIOCHECK" fuzz --time "${CAMPAIGN_FUZZ_SECONDS:-60}s" --jobs 2 --pmd-order 4; then
 		echo "campaign: fuzz: passed"

@@ -33,7 +33,8 @@ SolverScope SolverScope::from_config(const Config &cfg, const SolverScope &bound
 		throw std::invalid_argument("pmd_order=" + std::to_string(s.pmd_order) +
 					    ": the solver encodes pmd_order 2..4");
 	sc.pmd_order = s.pmd_order;
-	sc.pte_max_order = std::min(s.max_order, s.pmd_order - 1);
+	sc.pte_max_order = s.pte_max_order();
+	sc.pmd_faults = s.pmd_faults();
 	if (s.max_procs < 1 || s.max_procs > 4)
 		throw std::invalid_argument("procs=" + std::to_string(s.max_procs) +
 					    ": the solver encodes 1..4 processes");
@@ -63,7 +64,8 @@ SolverScope SolverScope::from_config(const Config &cfg, const SolverScope &bound
 std::string SolverScope::describe() const
 {
 	std::ostringstream s;
-	s << "pmd_order=" << pmd_order << " max_pte_order=" << pte_max_order << " procs=" << procs
+	s << "pmd_order=" << pmd_order << " max_pte_order=" << pte_max_order
+	  << (pmd_faults ? "" : " no_pmd_faults") << " procs=" << procs
 	  << " space=" << space << " folios=" << folios << " pins=" << pins << " refs=" << refs
 	  << " queue=" << queue << " pin_pages=" << handle_pages << " slots=" << slots << " files=" << files;
 	return s.str();

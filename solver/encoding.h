@@ -39,7 +39,8 @@ namespace fc::solver {
  */
 struct SolverScope {
 	unsigned pmd_order = 2;      /* pages per PMD = 1 << pmd_order (>= 2) */
-	unsigned pte_max_order = 1;  /* largest PTE-mapped anon order: min(max_order, pmd_order - 1) */
+	unsigned pte_max_order = 1;  /* largest PTE-mapped anon order: Scope::pte_max_order() */
+	bool pmd_faults = true;      /* `fault ... pmd` encoded: Scope::pmd_faults() */
 	unsigned procs = 2;          /* process ids p0 .. p(procs-1) */
 	unsigned space = 8;          /* pages of address space, a multiple of the PMD size */
 	unsigned folios = 6;         /* folio ids f1 .. f(folios) */

@@ -152,7 +152,7 @@ z3::expr legal_fault(const SymState &s, const SymOp &op, const SolverScope &sc)
 				u = mk_and(u, mk_not(va_mapped(s, sc, p, a)));
 			return u;
 		};
-		for (unsigned b = 0; b < sc.blocks(); b++) {
+		for (unsigned b = 0; sc.pmd_faults && b < sc.blocks(); b++) {
 			Va va = Va{b} * sc.pmd_pages();
 			r = mk_or(r, mk_and(mk_and(gp, op.pmd),
 					    mk_and(mk_and(mk_eq(op.va, c.int_val(va)),
@@ -384,7 +384,7 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 		};
 		std::vector<FaultPath> paths;
 		std::vector<std::pair<z3::expr, Va>> guards;
-		for (unsigned b = 0; b < sc.blocks(); b++) {
+		for (unsigned b = 0; sc.pmd_faults && b < sc.blocks(); b++) {
 			Va va = Va{b} * sc.pmd_pages();
 			paths.push_back({true, sc.pmd_order, va});
 			guards.emplace_back(mk_and(op.pmd, mk_eq(op.va, c.int_val(va))), va);
@@ -723,7 +723,7 @@ std::vector<Op> concrete_ops(OpKind k, const SolverScope &sc, bool file_pages)
 					o.order = order;
 					o.pmd = false;
 					out.push_back(o);
-					if (order == sc.pmd_order) {
+					if (order == sc.pmd_order && sc.pmd_faults) {
 						o.pmd = true;
 						out.push_back(o);
 					}

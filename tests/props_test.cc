@@ -62,46 +62,46 @@ OpAlphabet anon()
 
 RC_GTEST_PROP(PropsModel, AnonPmdOrder3, ())
 {
-	check_model_property(scope(3, 2), anon());
+	check_model_property(scope(3, 3), anon());
 }
 
 RC_GTEST_PROP(PropsModel, AnonPmdOrder4NoGather, ())
 {
-	check_model_property(scope(4, 3, Variant::v6_12, Arch::no_gather), anon());
+	check_model_property(scope(4, 4, Variant::v6_12, Arch::no_gather), anon());
 }
 
 RC_GTEST_PROP(PropsModel, AnonPmdOrder4Unbatched, ())
 {
-	check_model_property(scope(4, 3, Variant::unbatched), anon());
+	check_model_property(scope(4, 4, Variant::unbatched), anon());
 }
 
 /* The whole alphabet: page-cache files, swap, mprotect, ... as well. */
 RC_GTEST_PROP(PropsModel, AllStatementsPmdOrder3, ())
 {
-	check_model_property(scope(3, 2), OpAlphabet::standard());
+	check_model_property(scope(3, 3), OpAlphabet::standard());
 }
 
 RC_GTEST_PROP(PropsModel, AllStatementsPmdOrder4NoGather, ())
 {
-	check_model_property(scope(4, 3, Variant::v6_12, Arch::no_gather), OpAlphabet::standard());
+	check_model_property(scope(4, 4, Variant::v6_12, Arch::no_gather), OpAlphabet::standard());
 }
 
 /* Fault-around maps prefaulted PTEs old: the young observable tells them apart. */
 RC_GTEST_PROP(PropsModel, AllStatementsPmdOrder4PrefaultOld, ())
 {
-	check_model_property(prefault_old(scope(4, 3)), OpAlphabet::standard());
+	check_model_property(prefault_old(scope(4, 4)), OpAlphabet::standard());
 }
 
 RC_GTEST_PROP(PropsModel, AllStatementsPmdOrder4Unbatched, ())
 {
-	check_model_property(scope(4, 3, Variant::unbatched), OpAlphabet::standard());
+	check_model_property(scope(4, 4, Variant::unbatched), OpAlphabet::standard());
 }
 
-/* A few cases at the real PMD size: 512-page folios, every order up to 4. */
+/* A few cases at the real PMD size: 512-page PMD folios, PTE-mapped ones up to order 8. */
 TEST(PropsModel, AnonPmdOrder9FewCases)
 {
 	CampaignOptions o;
-	o.cfg = scope(9, 4);
+	o.cfg = scope(9, 9);
 	o.alphabet = anon();
 	o.seed = 9;
 	o.tests = 20;
@@ -117,7 +117,7 @@ TEST(PropsModel, AnonPmdOrder9FewCases)
 TEST(PropsModel, AllStatementsPmdOrder9FewCases)
 {
 	CampaignOptions o;
-	o.cfg = prefault_old(scope(9, 4));
+	o.cfg = prefault_old(scope(9, 9));
 	o.seed = 9;
 	o.tests = 20;
 	o.max_ops = 40;
@@ -135,7 +135,7 @@ TEST(PropsModel, AllStatementsPmdOrder9FewCases)
  */
 RC_GTEST_PROP(PropsTrace, EveryGeneratedStatementRoundTrips, ())
 {
-	const Config cfg = scope(*rc::gen::inRange(2u, 6u), 3);
+	const Config cfg = scope(*rc::gen::inRange(2u, 6u), 5);
 	const uint64_t seed = *rc::gen::arbitrary<uint64_t>();
 	Rng rng(seed);
 	ReferenceModel ref(cfg);
@@ -200,7 +200,7 @@ TEST(PropsTrace, ConfigLineCarriesTheScope)
 TEST(PropsTrace, MutantNeedsAreApplied)
 {
 	for (const MutantInfo &mi : mutant_catalogue()) {
-		Config cfg = scope(4, 3, Variant::v6_12, Arch::gather, mi.mutant);
+		Config cfg = scope(4, 4, Variant::v6_12, Arch::gather, mi.mutant);
 		Config need = apply_mutant_needs(cfg);
 		EXPECT_EQ(mutant_needs(mi.mutant), mi.needs);
 		if (mi.needs.empty()) {
@@ -220,7 +220,7 @@ TEST(PropsTrace, MutantNeedsAreApplied)
 
 TEST(PropsGenerators, StateViewSeesRunsAndHoles)
 {
-	Config cfg = scope(4, 3);
+	Config cfg = scope(4, 4);
 	ReferenceModel ref(cfg);
 	for (const Op &op : parse("fault p0 8 anon order=3\n"
 				  "munmap p0 10 pages=2\n"
@@ -258,7 +258,7 @@ TEST(PropsGenerators, StateViewSeesRunsAndHoles)
  */
 TEST(PropsGenerators, CandidatesAreMostlyLegal)
 {
-	Config cfg = scope(4, 3);
+	Config cfg = scope(4, 4);
 	std::vector<uint64_t> by_kind(32);
 	uint64_t total = 0;
 	for (uint64_t seed = 1; seed <= 40; seed++) {
@@ -297,7 +297,7 @@ TEST(PropsGenerators, CandidatesAreMostlyLegal)
  */
 TEST(PropsGenerators, FileFaultsFaultInsideLargeRuns)
 {
-	Config cfg = scope(4, 3);
+	Config cfg = scope(4, 4);
 	ReferenceModel ref(cfg);
 	GenHints hints;
 	Op file = parse("file f pages=16 order=2\n").ops[0];
@@ -350,7 +350,7 @@ TEST(PropsGenerators, AlphabetParses)
 TEST(PropsStats, BiasedCasesOccur)
 {
 	CampaignOptions o;
-	o.cfg = scope(4, 3);
+	o.cfg = scope(4, 4);
 	o.alphabet = anon();
 	o.seed = 2;
 	o.tests = 300;
@@ -386,7 +386,7 @@ TEST(PropsStats, BiasedCasesOccur)
 TEST(PropsStats, Issue6PathsOccur)
 {
 	CampaignOptions o;
-	o.cfg = prefault_old(scope(4, 3));
+	o.cfg = prefault_old(scope(4, 4));
 	o.alphabet = OpAlphabet::standard();
 	o.seed = 6;
 	o.tests = 300;
@@ -412,7 +412,7 @@ TEST(PropsStats, Issue6PathsOccur)
  */
 TEST(PropsStats, CowReuseCountsWhatTheKernelDoes)
 {
-	Config cfg = scope(4, 3);
+	Config cfg = scope(4, 4);
 	auto events_of_last = [&](const std::string &text) {
 		Trace t = parse(text);
 		ReferenceModel ref(cfg);
@@ -452,7 +452,7 @@ TEST(PropsCampaign, StopBeforeStart)
 {
 	volatile std::sig_atomic_t stop = 1;
 	CampaignOptions o;
-	o.cfg = scope(4, 3);
+	o.cfg = scope(4, 4);
 	o.seed = 1;
 	o.tests = 100;
 	o.stop = &stop;
@@ -471,7 +471,7 @@ TEST(PropsCampaign, StopWhileShrinkingKeepsTheFailure)
 {
 	volatile std::sig_atomic_t stop = 0;
 	CampaignOptions o;
-	o.cfg = scope(4, 3, Variant::v6_12, Arch::gather, Mutant::dup_ignores_pin);
+	o.cfg = scope(4, 4, Variant::v6_12, Arch::gather, Mutant::dup_ignores_pin);
 	o.seed = 1;
 	o.tests = 1000;
 	o.stop = &stop;
@@ -500,7 +500,7 @@ TEST(PropsMinimize, DropsNoiseAndRenames)
 	 * its pages and the unpin. The noise before them shifts the names the
 	 * needed statements use (p2, pin2): removing it must rename them.
 	 */
-	Config base = scope(4, 3);
+	Config base = scope(4, 4);
 	Trace t = parse("config mutant=unpin_once_per_folio pmd_order=4 max_order=3\n"
 			"fault p0 0 anon order=1\n"
 			"fork p0 p1\n"
@@ -532,7 +532,7 @@ TEST(PropsMinimize, DropsNoiseAndRenames)
 TEST(PropsMinimize, PassingTraceIsLeftAlone)
 {
 	Trace t = parse("fault p0 0 anon order=2\nmunmap p0 1\n");
-	MinimizeResult m = minimize_trace(t, scope(4, 3), 5);
+	MinimizeResult m = minimize_trace(t, scope(4, 4), 5);
 	EXPECT_FALSE(m.verdict.failed());
 	EXPECT_EQ(m.trace.ops.size(), 2u);
 }
@@ -562,7 +562,7 @@ TEST_P(PropsMutant, KilledWithShortReplayableTrace)
 {
 	const MutantInfo &mi = GetParam();
 	CampaignOptions o;
-	o.cfg = scope(4, 3, Variant::v6_12, Arch::gather, mi.mutant);
+	o.cfg = scope(4, 4, Variant::v6_12, Arch::gather, mi.mutant);
 	o.seed = 1;
 	o.collect_stats = false;
 	o.shrink_seconds = 20;

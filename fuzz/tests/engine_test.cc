@@ -26,7 +26,7 @@ FuzzConfig small_scope(Mutant m)
 	FuzzConfig fc;
 	fc.cfg.mutant = m;
 	fc.cfg.scope.pmd_order = 4;
-	fc.cfg.scope.max_order = 3;
+	fc.cfg.scope.max_order = 4;
 	return fc;
 }
 

@@ -112,9 +112,11 @@ TEST(Mutator, InterestingRecordsDecodeToTheirStatement)
 	/*
 	 * After a large fault, a PMD fault, a fork, a pin, a get and a file, each record
 	 * means what its name says. Statements the models do not implement yet
-	 * are rejected and skipped; every anon statement must run.
+	 * are rejected and skipped; every anon statement must run. max_order 9
+	 * lets the PMD fault's 512-page THP into the scope.
 	 */
 	FuzzConfig fc;
+	fc.cfg.scope.max_order = 9;
 	const std::vector<std::string> anon = {"fault", "write", "munmap", "pin", "fork", "unpin",
 					       "get", "put", "split_pmd", "split", "shrink", "exit"};
 	for (const NamedRecord &n : interesting_records()) {

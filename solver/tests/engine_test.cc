@@ -39,7 +39,7 @@ Config issue_config(Arch arch = Arch::gather, Mutant m = Mutant::none)
 	cfg.arch = arch;
 	cfg.mutant = m;
 	cfg.scope.pmd_order = 2;
-	cfg.scope.max_order = 1;
+	cfg.scope.max_order = 2;
 	cfg.scope.max_procs = 2;
 	cfg.scope.space = 8;
 	return cfg;
