@@ -113,6 +113,23 @@ TEST(PropsModel, AnonPmdOrder9FewCases)
 	EXPECT_GT(r.stats.count(Event::pmd_fault), 0u);
 }
 
+/* The stock scope's largest order, 4, leaves out the order-9 PMD THP. */
+TEST(PropsModel, StockScopeHasNoPmdThp)
+{
+	CampaignOptions o;
+	o.cfg = scope(9, 4);
+	o.alphabet = anon();
+	o.seed = 9;
+	o.tests = 20;
+	o.max_ops = 40;
+	CampaignResult r = run_campaign(o);
+	ASSERT_TRUE(r.error.empty()) << r.error;
+	EXPECT_FALSE(r.failed) << format_counterexample(r.counterexample);
+	EXPECT_EQ(r.stats.count(Event::pmd_fault), 0u);
+	EXPECT_EQ(r.stats.fault_orders[9], 0u);
+	EXPECT_GT(r.stats.fault_orders[4], 0u);
+}
+
 /* The whole alphabet at the real PMD size: file folios, swap, mremap, ... */
 TEST(PropsModel, AllStatementsPmdOrder9FewCases)
 {

@@ -56,6 +56,21 @@ TEST(Alphabet, DefaultScopeInitialStateHasTheDocumentedInstances)
 	}
 }
 
+/* The largest order bounds the PMD THP too: max_order 1 at pmd_order 2 leaves it out. */
+TEST(Alphabet, NoPmdFaultAbovePmdOrder)
+{
+	Config cfg = default_explore_config();
+	cfg.scope.max_order = 1;
+	Alphabet a(cfg);
+	std::vector<Op> ops;
+	a.candidates(one_process(), ops);
+	/* 8 order-0 + 4 order-1 PTE faults */
+	EXPECT_EQ(count(ops, OpKind::fault_anon), 12u);
+	for (const Op &op : ops)
+		EXPECT_FALSE(op.pmd) << format_op(op);
+	EXPECT_NE(a.describe().find("no pmd"), std::string::npos) << a.describe();
+}
+
 TEST(Alphabet, NoForkBeyondTheProcessBound)
 {
 	Alphabet a(default_explore_config());

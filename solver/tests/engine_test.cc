@@ -237,6 +237,25 @@ TEST(Bmc, ExistsQueryFindsAWitness)
 	EXPECT_EQ(r.cex->trace.ops.back().kind, OpKind::pin);
 }
 
+/*
+ * A queued folio in one fault needs a PMD THP (PTE faults are of order 0-1
+ * here); with max_order 1 below pmd_order 2 there is none to fault.
+ */
+TEST(Bmc, NoPmdFaultAbovePmdOrder)
+{
+	Config cfg = issue_config();
+	BmcOptions o;
+	o.steps = 1;
+	o.kinds = {OpKind::fault_anon};
+	const Query q = parse_query("!(exists F: queued(F))");
+	BmcResult with = bounded_model_check(cfg, scope_of(cfg), q, o);
+	ASSERT_EQ(with.verdict, Verdict::violated);
+	EXPECT_TRUE(with.cex->trace.ops.back().pmd);
+	cfg.scope.max_order = 1;
+	EXPECT_FALSE(scope_of(cfg).pmd_faults);
+	EXPECT_EQ(bounded_model_check(cfg, scope_of(cfg), q, o).verdict, Verdict::holds);
+}
+
 /* The small solver bounds of the inductive checks (docs/solver.md, "Results"). */
 SolverScope small_scope(const Config &cfg)
 {
