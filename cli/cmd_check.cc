@@ -134,15 +134,21 @@ void print_failure(const CampaignResult &r, const std::string &path)
 
 /*
  * print_key_events_missing - the issue's four biased cases that never
- * occurred: after a campaign of any length, a sign the generators drifted.
+ * occurred, of those @sc can show: after a campaign of any length, a sign
+ * the generators drifted.
  */
-void print_key_events_missing(const props::GenStats &s)
+void print_key_events_missing(const props::GenStats &s, const Scope &sc)
 {
 	std::string names;
-	for (props::Event e : s.missing(props::kKeyEvents))
+	for (props::Event e : s.missing(props::key_events(sc)))
 		names += " " + std::string(props::event_name(e));
 	if (!names.empty())
 		std::printf("check: warning: never generated:%s\n", names.c_str());
+	if (!sc.pmd_faults())
+		std::printf("check: no PMD THP in this scope (pmd_order %u above max_order %u): "
+			    "no pmd_split or large_cow_reuse; --max-order %u or a --pmd-order of "
+			    "%u or less brings them in\n",
+			    sc.pmd_order, sc.max_order, sc.pmd_order, sc.max_order);
 }
 
 void run_check(const CheckFlags &f)
@@ -233,7 +239,7 @@ void run_check(const CheckFlags &f)
 			    r.tests, r.ops, r.seconds, o.seed);
 	}
 	std::printf("generation statistics: %s", r.stats.format().c_str());
-	print_key_events_missing(r.stats);
+	print_key_events_missing(r.stats, o.cfg.scope);
 	if (r.interrupted)
 		throw ExitStatus{kInterruptedStatus};
 }

@@ -191,6 +191,15 @@ void classify_fault_file(const Op &op, const ProcView &pa, const Snapshot &after
 
 } // namespace
 
+std::vector<Event> key_events(const Scope &sc)
+{
+	std::vector<Event> out;
+	for (Event e : kKeyEvents)
+		if (sc.pmd_faults() || (e != Event::pmd_split && e != Event::large_cow_reuse))
+			out.push_back(e);
+	return out;
+}
+
 std::string_view event_name(Event e)
 {
 	size_t i = static_cast<size_t>(e);

@@ -64,6 +64,15 @@ inline constexpr size_t kNrEvents = static_cast<size_t>(Event::count_);
 inline constexpr Event kKeyEvents[] = {Event::pmd_split, Event::partial_unmap,
 				       Event::pinned_fork, Event::large_cow_reuse};
 
+/*
+ * key_events - the kKeyEvents @sc can show. Without a PMD THP in the scope
+ * (Scope::pmd_faults()) there is no PMD to split, and no large folio to
+ * reuse on a write: v6.12 reuses one through its PMD, or through a PTE
+ * that split_pmd left read-only and AnonExclusive after an unshare of the
+ * PMD (docs/props.md); a PTE-mapped fault maps its pages writable.
+ */
+std::vector<Event> key_events(const Scope &sc);
+
 std::string_view event_name(Event e);
 
 /*

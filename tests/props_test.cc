@@ -128,6 +128,11 @@ TEST(PropsModel, StockScopeHasNoPmdThp)
 	EXPECT_EQ(r.stats.count(Event::pmd_fault), 0u);
 	EXPECT_EQ(r.stats.fault_orders[9], 0u);
 	EXPECT_GT(r.stats.fault_orders[4], 0u);
+	/* so `check` does not call the two PMD-only key cases a drift */
+	EXPECT_EQ(key_events(o.cfg.scope),
+		  (std::vector<Event>{Event::partial_unmap, Event::pinned_fork}));
+	EXPECT_TRUE(r.stats.missing(key_events(o.cfg.scope)).empty()) << r.stats.format();
+	EXPECT_EQ(key_events(scope(4, 4).scope).size(), std::size(kKeyEvents));
 }
 
 /* The whole alphabet at the real PMD size: file folios, swap, mremap, ... */
