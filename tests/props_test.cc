@@ -97,41 +97,40 @@ RC_GTEST_PROP(PropsModel, AllStatementsPmdOrder4Unbatched, ())
 	check_model_property(scope(4, 4, Variant::unbatched), OpAlphabet::standard());
 }
 
-/* A few cases at the real PMD size: 512-page PMD folios, PTE-mapped ones up to order 8. */
-TEST(PropsModel, AnonPmdOrder9FewCases)
+/* 20 passing anon test cases of 40 statements in the scope (@pmd_order, @max_order). */
+CampaignResult few_anon_cases(unsigned pmd_order, unsigned max_order)
 {
 	CampaignOptions o;
-	o.cfg = scope(9, 9);
+	o.cfg = scope(pmd_order, max_order);
 	o.alphabet = anon();
 	o.seed = 9;
 	o.tests = 20;
 	o.max_ops = 40;
 	CampaignResult r = run_campaign(o);
-	ASSERT_TRUE(r.error.empty()) << r.error;
+	EXPECT_TRUE(r.error.empty()) << r.error;
 	EXPECT_FALSE(r.failed) << format_counterexample(r.counterexample);
 	EXPECT_EQ(r.tests, 20u);
+	return r;
+}
+
+/* A few cases at the real PMD size: 512-page PMD folios, PTE-mapped ones up to order 8. */
+TEST(PropsModel, AnonPmdOrder9FewCases)
+{
+	CampaignResult r = few_anon_cases(9, 9);
 	EXPECT_GT(r.stats.count(Event::pmd_fault), 0u);
 }
 
 /* The stock scope's largest order, 4, leaves out the order-9 PMD THP. */
 TEST(PropsModel, StockScopeHasNoPmdThp)
 {
-	CampaignOptions o;
-	o.cfg = scope(9, 4);
-	o.alphabet = anon();
-	o.seed = 9;
-	o.tests = 20;
-	o.max_ops = 40;
-	CampaignResult r = run_campaign(o);
-	ASSERT_TRUE(r.error.empty()) << r.error;
-	EXPECT_FALSE(r.failed) << format_counterexample(r.counterexample);
+	const Scope stock;
+	CampaignResult r = few_anon_cases(stock.pmd_order, stock.max_order);
 	EXPECT_EQ(r.stats.count(Event::pmd_fault), 0u);
 	EXPECT_EQ(r.stats.fault_orders[9], 0u);
 	EXPECT_GT(r.stats.fault_orders[4], 0u);
 	/* so `check` does not call the two PMD-only key cases a drift */
-	EXPECT_EQ(key_events(o.cfg.scope),
-		  (std::vector<Event>{Event::partial_unmap, Event::pinned_fork}));
-	EXPECT_TRUE(r.stats.missing(key_events(o.cfg.scope)).empty()) << r.stats.format();
+	EXPECT_EQ(key_events(stock), (std::vector<Event>{Event::partial_unmap, Event::pinned_fork}));
+	EXPECT_TRUE(r.stats.missing(key_events(stock)).empty()) << r.stats.format();
 	EXPECT_EQ(key_events(scope(4, 4).scope).size(), std::size(kKeyEvents));
 }
 
