@@ -222,6 +222,8 @@ void run_query(const QueryFlags &f)
 			o.whole_seconds = std::atof(whole);
 		if (const char *lemmas = std::getenv("FOLIOCHECK_INDUCT_LEMMAS"))
 			o.lemmas = std::string(lemmas) != "0";
+		if (const char *gather = std::getenv("FOLIOCHECK_INDUCT_GATHER_LEMMAS"))
+			o.gather_lemmas = std::string(gather) != "0";
 		if (const char *dump = std::getenv("FOLIOCHECK_INDUCT_DUMP"))
 			o.dump_dir = dump;
 		InductionResult r;

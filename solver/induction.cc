@@ -166,6 +166,36 @@ std::vector<Obligation> obligations(const Query &q, const Transition &t, const S
 	return out;
 }
 
+/*
+ * gather_lemmas - refcount_accounts_gathered() at each visible point of @t
+ * inside a zap, a conjunct per folio slot: facts that hold along the walk
+ * (the references a zap takes off the holders are the gather's until the
+ * flush), so that the end follows from the start one point at a time.
+ */
+std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc)
+{
+	std::vector<Obligation> out;
+	std::unordered_set<unsigned> seen;
+	auto state_at = [&](const SymVisiblePoint &vp) {
+		if (vp.gathered.empty())
+			return;
+		SymTables tables(vp.state, sc);
+		add_obligations(out, seen, "lemma refcount = held + gathered at \"" + vp.where + "\"",
+				vp.guard, refcount_accounts_gathered(tables, vp.gathered));
+		/* the queue the walk's rmap removals fill and the flush's frees empty */
+		for (const NamedFormula &f : strengthening(tables))
+			if (f.name == "queue_well_formed" || f.name == "scope_bounds")
+				add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"",
+						vp.guard, f.formula);
+	};
+	/* a zap's lemma points (its flush) follow all of its visible points but the last two */
+	for (const SymVisiblePoint &vp : t.points)
+		state_at(vp);
+	for (const SymVisiblePoint &vp : t.lemma_points)
+		state_at(vp);
+	return out;
+}
+
 /* The answer for one statement's step. */
 struct StepProof {
 	Verdict verdict = Verdict::inductive;
@@ -208,12 +238,15 @@ std::string group_name(const std::vector<Obligation> &obs, const std::vector<siz
  * single obligation without an answer is put off to the last pass, which
  * asks each with what is left of @budget and every lemma proved by then.
  * @window carries the size learned over to the kind's next statement.
- * Before any window the step is asked as one question (@whole, below).
+ * Before any window the step is asked as one question (@whole, below), and
+ * before that each of @helpers, in order, alone within the slice: one
+ * proved becomes a lemma, one refuted or unanswered is left out (a helper
+ * is a stepping stone, not an obligation).
  */
 StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
-		     const std::vector<Obligation> &obs, const InductionOptions &o,
-		     const Budget &budget, SolverStats &stats, const std::string &stmt,
-		     size_t &window, const z3::expr &whole)
+		     const std::vector<Obligation> &obs, const std::vector<Obligation> &helpers,
+		     const InductionOptions &o, const Budget &budget, SolverStats &stats,
+		     const std::string &stmt, size_t &window, const z3::expr &whole)
 {
 	StepProof p;
 	std::vector<z3::expr> lemmas;
@@ -278,6 +311,27 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 		}
 		return res;
 	};
+
+	for (size_t i = 0; i < helpers.size() && !budget.exhausted(); i++) {
+		auto t0 = std::chrono::steady_clock::now();
+		z3::solver s = make_solver(c);
+		for (const z3::expr &f : facts)
+			s.add(f);
+		for (const z3::expr &l : lemmas)
+			s.add(l);
+		s.add(helpers[i].bad);
+		z3::check_result res = stats.check(s, Budget(o.slice_seconds));
+		p.checks++;
+		if (res == z3::unsat)
+			lemmas.push_back(mk_not(helpers[i].bad));
+		if (o.on_progress && o.log_checks) {
+			char buf[64];
+			std::snprintf(buf, sizeof(buf), " %.2f s", seconds_since(t0));
+			o.on_progress("  " + stmt + ": " + helpers[i].what + " #" + std::to_string(i) + ": " +
+				      (res == z3::unsat ? "proved" : res == z3::sat ? "false, left out" : "unknown, left out") +
+				      buf);
+		}
+	}
 
 	/*
 	 * The step as one question first, in its compact form (@whole, the
@@ -436,7 +490,9 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 				whole = mk_or(whole, mk_not(f.formula));
 			r.stats.encode_seconds += seconds_since(t1);
 
-			StepProof p = prove_step(c, facts, obs, o, budget, r.stats, stmt, window, whole);
+			const std::vector<Obligation> helpers =
+				o.gather_lemmas ? gather_lemmas(t, sc) : std::vector<Obligation>{};
+			StepProof p = prove_step(c, facts, obs, helpers, o, budget, r.stats, stmt, window, whole);
 			if (o.on_progress)
 				o.on_progress(stmt + ": " + p.summary(obs.size(), seconds_since(t1)));
 			if (p.verdict == Verdict::unknown) {

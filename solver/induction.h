@@ -56,6 +56,13 @@ struct InductionOptions {
 	/* Add each proved obligation as a fact for the later ones. */
 	bool lemmas = true;
 	/*
+	 * Inside a zap, first prove at each visible point that refcount =
+	 * held references + the mmu_gather's pending ones
+	 * (refcount_accounts_gathered()), point by point, and add each one
+	 * proved as a fact; one not proved within the slice is left out.
+	 */
+	bool gather_lemmas = true;
+	/*
 	 * Non-empty: only the concrete statements whose format_op() is listed
 	 * are asked ("exit p0"); the verdict is then about those statements
 	 * alone, and a name no statement prints is std::invalid_argument.

@@ -144,6 +144,14 @@ z3::expr SymTables::mappings(unsigned i)
 	return sum_of(s_.ctx(), terms);
 }
 
+z3::expr SymTables::held_refs(unsigned i)
+{
+	const SymFolio &f = s_.folios[i];
+	z3::context &c = s_.ctx();
+	z3::expr cache = mk_ite(mk_ne(f.mapping, c.int_val(0)), folio_nr_pages(f), c.int_val(0));
+	return mk_add(mk_add(mappings(i), handle_refs(i)), cache);
+}
+
 z3::expr SymTables::page_mapped(unsigned i, unsigned j)
 {
 	z3::context &c = s_.ctx();
@@ -161,6 +169,24 @@ z3::expr for_live_folios(SymTables &t, const std::function<z3::expr(unsigned)> &
 		r = mk_and(r, mk_implies(folio_live(s, i), fn(i)));
 	return r;
 }
+
+} // namespace
+
+z3::expr refcount_accounts_gathered(SymTables &t, const std::vector<z3::expr> &gathered)
+{
+	const SymState &s = t.state();
+	z3::expr r = s.ctx().bool_val(true);
+	for (unsigned i = 0; i < s.folios.size(); i++) {
+		z3::expr refs = mk_add(t.held_refs(i), gathered[i]);
+		z3::expr live = folio_live(s, i);
+		r = mk_and(r, mk_implies(folio_exists(s, i),
+					 mk_and(mk_eq(live, mk_lt(s.ctx().int_val(0), refs)),
+						mk_implies(live, mk_eq(s.folios[i].refcount, refs)))));
+	}
+	return r;
+}
+
+namespace {
 
 z3::expr mapcount_le_refcount(SymTables &t)
 {
@@ -622,9 +648,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 		       "live folio",
 		       for_live_folios(t, [&](unsigned i) {
 			       const SymFolio &f = s.folios[i];
-			       z3::expr cache = mk_ite(mk_ne(f.mapping, iv(0)), folio_nr_pages(f), iv(0));
-			       z3::expr held = mk_add(mk_add(t.mappings(i), t.handle_refs(i)), cache);
-			       return mk_and(mk_eq(f.refcount, held), mk_lt(iv(0), f.refcount));
+			       return mk_and(mk_eq(f.refcount, t.held_refs(i)), mk_lt(iv(0), f.refcount));
 		       })});
 	/* mapcounts_count_mappings */
 	out.push_back({"mapcounts_count_mappings",

@@ -50,6 +50,11 @@ public:
 	z3::expr mappings(unsigned i);
 	/* Page @j of slot @i is mapped by a PTE or a PMD. */
 	z3::expr page_mapped(unsigned i, unsigned j);
+	/*
+	 * References the holders of slot @i account for: mappings, live
+	 * handles, the page cache's nr_pages for a page-cache folio.
+	 */
+	z3::expr held_refs(unsigned i);
 
 	const SymState &state() const { return s_; }
 
@@ -83,5 +88,15 @@ struct NamedFormula {
 
 /* The strengthening invariants, each a conjunct with its name and statement. */
 std::vector<NamedFormula> strengthening(SymTables &t);
+
+/*
+ * refcount_accounts_gathered - refcount_accounts_holders inside a zap,
+ * where an mmu_gather holds @gathered[i] references to slot @i that its
+ * flush will drop: a folio is live iff held + gathered references remain,
+ * and then its refcount is their sum. What makes the end of a walk follow
+ * from its start point by point (a lemma for induction, not an invariant
+ * of SPEC).
+ */
+z3::expr refcount_accounts_gathered(SymTables &t, const std::vector<z3::expr> &gathered);
 
 } // namespace fc::solver

@@ -6,6 +6,8 @@
  */
 #include "solver/sym_kernel.h"
 
+#include <utility>
+
 namespace fc::solver {
 
 /*
@@ -96,7 +98,10 @@ void SymKernel::split_huge_pmd_locked(const z3::expr &g, ProcId p, unsigned b)
 	Va haddr = Va{b} * nb();
 
 	folio_ref_add(g, fid, num(nb() - 1));
+	/* the references run ahead of the PTEs here: no gather lemma at this point */
+	const SymMmuGather *gather = std::exchange(gathering, nullptr);
 	visible(g, "__split_huge_pmd_locked: folio_ref_add");
+	gathering = gather;
 	/* unbatched: one call per page, the same counters at the end */
 	folio_add_anon_rmap_ptes(g, fid, num(0), num(nb()), exclusive);
 	clear_pmd(g, p, b);
@@ -164,12 +169,13 @@ void SymKernel::zap_huge_pmd(const z3::expr &g, ProcId p, unsigned b, SymMmuGath
 	folio_remove_rmap_pmd(g, fid);
 	z3::expr nr = select(fid, [&](const SymFolio &f) { return folio_nr_pages(f); });
 	assign(s.procs[p].rss_anon, g, mk_sub(s.procs[p].rss_anon, nr));
+	/* gathered (no CPU sees the gather): the point below sees it held */
+	if (!no_gather())
+		tlb.pending.push_back({g, fid, num(1)});
 	visible(g, "zap_huge_pmd: folio_remove_rmap_pmd", true);
 	if (no_gather()) {
 		folio_put(g, fid);
 		visible(g, "zap_huge_pmd: __tlb_remove_page (no_gather)", true);
-	} else {
-		tlb.pending.push_back({g, fid, num(1)});
 	}
 }
 

@@ -19,7 +19,23 @@ void SymKernel::visible(const z3::expr &g, const char *where, bool settled)
 {
 	if (g.is_false())
 		return;
-	points.push_back(SymVisiblePoint{g, where, settled, s});
+	points.push_back(SymVisiblePoint{g, where, settled, s, {}});
+	if (gathering)
+		points.back().gathered = gathered_refs(gathering->pending, 0);
+}
+
+std::vector<z3::expr> SymKernel::gathered_refs(const std::vector<SymMmuGather::Pending> &pending,
+					       size_t from) const
+{
+	std::vector<z3::expr> out;
+	for (unsigned i = 0; i < s.folios.size(); i++) {
+		z3::expr held = num(0);
+		for (size_t k = from; k < pending.size(); k++)
+			held = mk_add(held, mk_ite(mk_and(pending[k].guard, is_folio(pending[k].folio, i)),
+						   pending[k].nr, num(0)));
+		out.push_back(held);
+	}
+	return out;
 }
 
 void SymKernel::page_replaced(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
@@ -51,6 +67,7 @@ void SymKernel::branch(const std::vector<z3::expr> &guards,
 		if (guards[i].is_false())
 			continue;
 		subs.emplace_back(cfg, sc, base);
+		subs.back().gathering = gathering;
 		fn(i, subs.back());
 		taken.push_back(i);
 	}
@@ -70,6 +87,11 @@ void SymKernel::branch(const std::vector<z3::expr> &guards,
 			vp.guard = mk_and(g, vp.guard);
 			if (!vp.guard.is_false())
 				points.push_back(std::move(vp));
+		}
+		for (SymVisiblePoint &lp : subs[n].lemma_points) {
+			lp.guard = mk_and(g, lp.guard);
+			if (!lp.guard.is_false())
+				lemma_points.push_back(std::move(lp));
 		}
 		for (SymPageReplaced &r : subs[n].replaced) {
 			r.guard = mk_and(g, r.guard);

@@ -59,6 +59,14 @@ public:
 	SymState s;
 	z3::expr out_of_scope;
 	std::vector<SymVisiblePoint> points;
+	/* The zap's mmu_gather while its references are pending, for visible(). */
+	const SymMmuGather *gathering = nullptr;
+	/*
+	 * Points no other CPU sees, each with what an mmu_gather still holds,
+	 * where induction states refcount_accounts_gathered() (between the
+	 * flush's puts).
+	 */
+	std::vector<SymVisiblePoint> lemma_points;
 	std::vector<SymPageReplaced> replaced;
 
 	/* --- helpers (sym_kernel.cc) --- */
@@ -71,6 +79,9 @@ public:
 	unsigned nb() const { return sc.pmd_pages(); }
 
 	void visible(const z3::expr &g, const char *where, bool settled = false);
+	/* Per folio slot, the references @pending[@from..] hold. */
+	std::vector<z3::expr> gathered_refs(const std::vector<SymMmuGather::Pending> &pending,
+					    size_t from) const;
 	void page_replaced(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
 			   const z3::expr &page);
 	/* The path @g needs more ids / entries than the scope has. */

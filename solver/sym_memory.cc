@@ -335,6 +335,9 @@ void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &star
 	if (g.is_false())
 		return;
 	SymMmuGather tlb;
+	/* with no_gather the references go at once: nothing to state */
+	if (!no_gather())
+		gathering = &tlb;
 
 	for (unsigned b = 0; b < sc.blocks(); b++) {
 		BlockRange r = block_range(g, b, start, end);
@@ -348,11 +351,16 @@ void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &star
 	}
 
 	visible(g, "tlb_finish_mmu: before the flush", true);
+	gathering = nullptr;
 	z3::expr flushed = F();
-	for (const SymMmuGather::Pending &e : tlb.pending) {
+	for (size_t k = 0; k < tlb.pending.size(); k++) {
+		const SymMmuGather::Pending &e = tlb.pending[k];
 		free_swap_cache(e.guard, e.folio);
 		folio_put_refs(e.guard, e.folio, e.nr);
 		flushed = mk_or(flushed, e.guard);
+		if (!no_gather())
+			lemma_points.push_back(SymVisiblePoint{g, "tlb_finish_mmu: folio_put_refs", true, s,
+								gathered_refs(tlb.pending, k + 1)});
 	}
 	visible(flushed, "tlb_finish_mmu: after the flush", true);
 }
@@ -451,13 +459,14 @@ void SymKernel::zap_present_ptes(const z3::expr &g, ProcId p, Va va, const z3::e
 	for (Va a = va; a < end; a++)
 		clear_pte(mk_and(rest, mk_lt(num(static_cast<int64_t>(a - va)), nr)), p, a);
 	folio_remove_rmap_ptes(rest, fid, first.page, nr);
+	/* gathered (no CPU sees the gather): the point below sees it held */
+	if (!no_gather())
+		tlb.pending.push_back({rest, fid, nr});
 	visible(rest, "zap_present_folio_ptes: folio_remove_rmap_ptes");
 	if (no_gather()) {
 		free_swap_cache(rest, fid);
 		folio_put_refs(rest, fid, nr);
 		visible(rest, "zap_present_folio_ptes: __tlb_remove_folio_pages (no_gather)");
-	} else {
-		tlb.pending.push_back({rest, fid, nr});
 	}
 }
 

@@ -922,6 +922,7 @@ Transition encode_transition(const Config &cfg, const SolverScope &sc, const Sym
 
 	t.in_scope = mk_not(k.out_of_scope);
 	t.points = std::move(k.points);
+	t.lemma_points = std::move(k.lemma_points);
 	t.replaced = std::move(k.replaced);
 	t.post = std::move(k.s);
 	return t;

@@ -88,12 +88,17 @@ SymOp concrete_op(z3::context &c, const Op &op);
  */
 Op decode_op(const Evaluator &ev, const SymOp &op, const SymState &pre, const SolverScope &sc);
 
-/* A visible point: reached when @guard holds, with the state @state. */
+/*
+ * A visible point: reached when @guard holds, with the state @state. Inside
+ * a zap with an mmu_gather, @gathered[i] is the references to folio slot i
+ * the gather holds for its flush (empty elsewhere).
+ */
 struct SymVisiblePoint {
 	z3::expr guard;
 	std::string where;
 	bool settled;
 	SymState state;
+	std::vector<z3::expr> gathered;
 };
 
 /* A COW or unshare fault replaced the page mapped at (@proc, @va). */
@@ -110,6 +115,7 @@ struct Transition {
 	z3::expr legal;     /* ReferenceModel::check() accepts it */
 	z3::expr in_scope;  /* no folio id, handle, process or queue entry beyond the scope */
 	std::vector<SymVisiblePoint> points;  /* execution order; last: "end of operation" */
+	std::vector<SymVisiblePoint> lemma_points;  /* SymKernel::lemma_points */
 	std::vector<SymPageReplaced> replaced;
 	SymState post;
 	explicit Transition(z3::context &c) : op_ok(c), legal(c), in_scope(c), post(c) {}

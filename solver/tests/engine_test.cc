@@ -366,6 +366,38 @@ TEST(Induction, MunmapKeepsTheRefcountInvariantObligationByObligation)
 	EXPECT_GT(r.stats.checks, 1u);
 }
 
+/*
+ * The stepping stones of a zap (gather_lemmas): refcount = held + gathered
+ * references, the queue well formed, at every point of the walk and
+ * between the flush's puts. Each must be proved: one left out would mean
+ * the lemma is false somewhere, and the proofs after it lose their chain.
+ */
+TEST(Induction, GatherLemmasHoldAlongAZap)
+{
+	Config cfg = issue_config();
+	InductionOptions o;
+	o.kinds = {OpKind::munmap};
+	o.statements = {"munmap p0 0x0 pages=2"};
+	o.log_checks = true;
+	size_t proved = 0, left_out = 0;
+	std::string first_left_out;
+	o.on_progress = [&](const std::string &line) {
+		if (line.find(": lemma ") == std::string::npos)
+			return;
+		if (line.find(": proved ") != std::string::npos) {
+			proved++;
+		} else {
+			left_out++;
+			if (first_left_out.empty())
+				first_left_out = line;
+		}
+	};
+	InductionResult r = prove_inductive(cfg, small_scope(cfg), parse_query("mapcount_le_refcount"), o);
+	EXPECT_EQ(r.verdict, Verdict::inductive) << r.broken << r.reason;
+	EXPECT_GT(proved, 100u);
+	EXPECT_EQ(left_out, 0u) << first_left_out;
+}
+
 /* A --statement no statement of the alphabet prints is bad input, not a vacuous proof. */
 TEST(Induction, UnknownStatementIsBadInput)
 {
