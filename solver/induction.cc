@@ -257,15 +257,21 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 	std::vector<std::vector<size_t>> last;
 	double last_unsat = o.slice_seconds;   /* seconds of the last proved window */
 
-	/* One check of @group within @seconds (0: what is left of the budget). */
-	auto ask = [&](const std::vector<size_t> &group, double seconds,
-		       const z3::expr *as_one = nullptr) {
-		auto t0 = std::chrono::steady_clock::now();
+	/* A solver holding @facts and the lemmas proved so far. */
+	auto solver_with_lemmas = [&] {
 		z3::solver s = make_solver(c);
 		for (const z3::expr &f : facts)
 			s.add(f);
 		for (const z3::expr &l : lemmas)
 			s.add(l);
+		return s;
+	};
+
+	/* One check of @group within @seconds (0: what is left of the budget). */
+	auto ask = [&](const std::vector<size_t> &group, double seconds,
+		       const z3::expr *as_one = nullptr) {
+		auto t0 = std::chrono::steady_clock::now();
+		z3::solver s = solver_with_lemmas();
 		z3::expr bad = c.bool_val(false);
 		if (as_one)
 			bad = *as_one;
@@ -318,11 +324,7 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 
 	for (size_t i = 0; i < helpers.size() && !budget.exhausted(); i++) {
 		auto t0 = std::chrono::steady_clock::now();
-		z3::solver s = make_solver(c);
-		for (const z3::expr &f : facts)
-			s.add(f);
-		for (const z3::expr &l : lemmas)
-			s.add(l);
+		z3::solver s = solver_with_lemmas();
 		s.add(helpers[i].bad);
 		z3::check_result res = stats.check(s, Budget(o.slice_seconds));
 		p.checks++;
