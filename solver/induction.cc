@@ -176,27 +176,23 @@ std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc
 {
 	std::vector<Obligation> out;
 	std::unordered_set<unsigned> seen;
-	auto state_at = [&](const SymVisiblePoint &vp, bool in_flush) {
+	auto state_at = [&](const SymVisiblePoint &vp) {
 		if (vp.gathered.empty())
 			return;
 		SymTables tables(vp.state, sc);
 		add_obligations(out, seen, "lemma refcount = held + gathered at \"" + vp.where + "\"",
 				vp.guard, refcount_accounts_gathered(tables, vp.gathered));
-		/*
-		 * the queue the walk's rmap removals fill and the flush's frees
-		 * empty; what a folio the flush frees must have let go of
-		 */
+		/* the queue the walk's rmap removals fill and the flush's frees empty */
 		for (const NamedFormula &f : strengthening(tables))
-			if (f.name == "queue_well_formed" || f.name == "scope_bounds" ||
-			    (in_flush && f.name == "freed_is_unreferenced"))
+			if (f.name == "queue_well_formed" || f.name == "scope_bounds")
 				add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"",
 						vp.guard, f.formula);
 	};
 	/* a zap's lemma points (its flush) follow all of its visible points but the last two */
 	for (const SymVisiblePoint &vp : t.points)
-		state_at(vp, false);
+		state_at(vp);
 	for (const SymVisiblePoint &vp : t.lemma_points)
-		state_at(vp, true);
+		state_at(vp);
 	return out;
 }
 
