@@ -167,10 +167,12 @@ std::vector<Obligation> obligations(const Query &q, const Transition &t, const S
 }
 
 /*
- * gather_lemmas - refcount_accounts_gathered() at each visible point of @t
- * inside a zap, a conjunct per folio slot: facts that hold along the walk
- * (the references a zap takes off the holders are the gather's until the
- * flush), so that the end follows from the start one point at a time.
+ * gather_lemmas - at each point of @t where a zap's mmu_gather is recorded
+ * (its walk's visible points, then its flush's lemma points),
+ * refcount_accounts_gathered(), queue_well_formed and scope_bounds, a
+ * conjunct per obligation: facts that hold along the walk (the references
+ * a zap takes off the holders are the gather's until the flush), so that
+ * the end follows from the start one point at a time.
  */
 std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc)
 {
@@ -188,7 +190,7 @@ std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc
 				add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"",
 						vp.guard, f.formula);
 	};
-	/* a zap's lemma points (its flush) follow all of its visible points but the last two */
+	/* a zap's flush (its lemma points) comes after its walk's visible points */
 	for (const SymVisiblePoint &vp : t.points)
 		state_at(vp);
 	for (const SymVisiblePoint &vp : t.lemma_points)
@@ -478,7 +480,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 				continue;
 			auto t1 = std::chrono::steady_clock::now();
 			SymOp op = concrete_op(c, concrete);
-			Transition t = encode_transition(cfg, sc, pre, op, {kind});
+			Transition t = encode_transition(cfg, sc, pre, op, {kind}, o.gather_lemmas);
 			z3::expr enabled = mk_and(mk_and(t.op_ok, t.legal), t.in_scope);
 			if (enabled.is_false())
 				continue;

@@ -56,10 +56,11 @@ struct InductionOptions {
 	/* Add each proved obligation as a fact for the later ones. */
 	bool lemmas = true;
 	/*
-	 * Inside a zap, first prove at each visible point that refcount =
-	 * held references + the mmu_gather's pending ones
-	 * (refcount_accounts_gathered()), point by point, and add each one
-	 * proved as a fact; one not proved within the slice is left out.
+	 * Inside a zap, first prove at each point of the walk and of the
+	 * flush that refcount = held references + the mmu_gather's pending
+	 * ones (refcount_accounts_gathered()) and that the queue is well
+	 * formed, point by point, and add each one proved as a fact; one not
+	 * proved within the slice is left out (gather_lemmas()).
 	 */
 	bool gather_lemmas = true;
 	/*

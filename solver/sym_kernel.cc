@@ -67,6 +67,7 @@ void SymKernel::branch(const std::vector<z3::expr> &guards,
 		if (guards[i].is_false())
 			continue;
 		subs.emplace_back(cfg, sc, base);
+		subs.back().record_gather = record_gather;
 		subs.back().gathering = gathering;
 		fn(i, subs.back());
 		taken.push_back(i);

@@ -59,6 +59,12 @@ public:
 	SymState s;
 	z3::expr out_of_scope;
 	std::vector<SymVisiblePoint> points;
+	/*
+	 * Whether zaps record what their mmu_gather holds (visible()'s
+	 * gathered, lemma_points): induction's stepping stones only, so BMC
+	 * does not build them.
+	 */
+	bool record_gather = false;
 	/* The zap's mmu_gather while its references are pending, for visible(). */
 	const SymMmuGather *gathering = nullptr;
 	/*

@@ -336,7 +336,8 @@ void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &star
 		return;
 	SymMmuGather tlb;
 	/* with no_gather the references go at once: nothing to state */
-	if (!no_gather())
+	const bool record = record_gather && !no_gather();
+	if (record)
 		gathering = &tlb;
 
 	for (unsigned b = 0; b < sc.blocks(); b++) {
@@ -358,7 +359,7 @@ void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &star
 		free_swap_cache(e.guard, e.folio);
 		folio_put_refs(e.guard, e.folio, e.nr);
 		flushed = mk_or(flushed, e.guard);
-		if (!no_gather())
+		if (record)
 			lemma_points.push_back(SymVisiblePoint{g, "tlb_finish_mmu: folio_put_refs", true, s,
 								gathered_refs(tlb.pending, k + 1)});
 	}

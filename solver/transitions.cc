@@ -898,10 +898,11 @@ StatementCheck check_statement(const SolverScope &sc, const SymState &pre, const
 }
 
 Transition encode_transition(const Config &cfg, const SolverScope &sc, const SymState &pre,
-			     const SymOp &op, const std::vector<OpKind> &kinds)
+			     const SymOp &op, const std::vector<OpKind> &kinds, bool record_gather)
 {
 	z3::context &c = pre.ctx();
 	SymKernel k(cfg, sc, pre);
+	k.record_gather = record_gather;
 	Transition t(c);
 	StatementCheck allowed = check_statement(sc, pre, op, kinds);
 	t.op_ok = allowed.op_ok;

@@ -115,7 +115,7 @@ struct Transition {
 	z3::expr legal;     /* ReferenceModel::check() accepts it */
 	z3::expr in_scope;  /* no folio id, handle, process or queue entry beyond the scope */
 	std::vector<SymVisiblePoint> points;  /* execution order; last: "end of operation" */
-	std::vector<SymVisiblePoint> lemma_points;  /* SymKernel::lemma_points */
+	std::vector<SymVisiblePoint> lemma_points;  /* SymKernel::lemma_points (record_gather) */
 	std::vector<SymPageReplaced> replaced;
 	SymState post;
 	explicit Transition(z3::context &c) : op_ok(c), legal(c), in_scope(c), post(c) {}
@@ -131,9 +131,12 @@ StatementCheck check_statement(const SolverScope &sc, const SymState &pre, const
 
 /*
  * encode_transition - @op on @pre under @cfg's variant, arch and mutant.
- * Only the kinds in @kinds are encoded (op_ok excludes the others).
+ * Only the kinds in @kinds are encoded (op_ok excludes the others). With
+ * @record_gather, zaps record what their mmu_gather holds at each point
+ * (SymVisiblePoint::gathered, Transition::lemma_points).
  */
 Transition encode_transition(const Config &cfg, const SolverScope &sc, const SymState &pre,
-			     const SymOp &op, const std::vector<OpKind> &kinds);
+			     const SymOp &op, const std::vector<OpKind> &kinds,
+			     bool record_gather = false);
 
 } // namespace fc::solver
