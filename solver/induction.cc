@@ -185,10 +185,9 @@ std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc
 		add_obligations(out, seen, "lemma refcount = held + gathered at \"" + vp.where + "\"",
 				vp.guard, refcount_accounts_gathered(tables, vp.gathered));
 		/* the queue the walk's rmap removals fill and the flush's frees empty */
-		for (const NamedFormula &f : strengthening(tables))
-			if (f.name == "queue_well_formed" || f.name == "scope_bounds")
-				add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"",
-						vp.guard, f.formula);
+		for (const NamedFormula &f : {queue_well_formed(tables), scope_bounds(tables)})
+			add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"",
+					vp.guard, f.formula);
 	};
 	/* a zap's flush (its lemma points) comes after its walk's visible points */
 	for (const SymVisiblePoint &vp : t.points)

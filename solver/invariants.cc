@@ -434,6 +434,66 @@ z3::expr accounting_holds(SymTables &t)
 	return counters_match(t, true);
 }
 
+/* slot_pmd_order - the pmd_order a state's folio slots were built for (1 << it pages each). */
+static unsigned slot_pmd_order(const SymState &s)
+{
+	const unsigned nb = static_cast<unsigned>(s.folios[0].pages.size());
+	unsigned pmd_order = 0;
+	while ((1u << pmd_order) < nb)
+		pmd_order++;
+	return pmd_order;
+}
+
+NamedFormula scope_bounds(SymTables &t)
+{
+	const SymState &s = t.state();
+	z3::context &c = s.ctx();
+	const unsigned nf = static_cast<unsigned>(s.folios.size());
+	const unsigned procs = static_cast<unsigned>(s.procs.size());
+	const unsigned pmd_order = slot_pmd_order(s);
+	auto iv = [&](int64_t v) { return c.int_val(v); };
+	z3::expr r = mk_and(mk_and(mk_le(iv(0), s.nr_folios), mk_le(s.nr_folios, iv(nf))),
+			    mk_and(mk_le(iv(1), s.nr_procs), mk_le(s.nr_procs, iv(procs))));
+	r = mk_and(r, mk_and(mk_le(iv(0), s.nr_pins), mk_le(s.nr_pins, iv(s.pins.size()))));
+	r = mk_and(r, mk_and(mk_le(iv(0), s.nr_refs), mk_le(s.nr_refs, iv(s.refs.size()))));
+	r = mk_and(r, mk_and(mk_le(iv(0), s.queue_len), mk_le(s.queue_len, iv(s.queue.size()))));
+	for (unsigned i = 0; i < nf; i++)
+		r = mk_and(r, mk_implies(folio_exists(s, i),
+					 mk_and(mk_le(iv(0), s.folios[i].order),
+						mk_le(s.folios[i].order, iv(pmd_order)))));
+	return {"scope_bounds", "id counters within the scope; folio orders in 0..pmd_order", r};
+}
+
+NamedFormula queue_well_formed(SymTables &t)
+{
+	const SymState &s = t.state();
+	z3::context &c = s.ctx();
+	const unsigned nf = static_cast<unsigned>(s.folios.size());
+	auto iv = [&](int64_t v) { return c.int_val(v); };
+	z3::expr r = c.bool_val(true);
+	for (unsigned k = 0; k < s.queue.size(); k++) {
+		z3::expr entry = c.bool_val(false);
+		for (unsigned i = 0; i < nf; i++)
+			entry = mk_or(entry, mk_and(mk_and(fid_is(s.queue[k], i), folio_live(s, i)),
+						    mk_and(mk_le(iv(2), s.folios[i].order),
+							   s.folios[i].queued)));
+		for (unsigned m = k + 1; m < s.queue.size(); m++)
+			entry = mk_and(entry, mk_implies(mk_lt(iv(m), s.queue_len),
+							 mk_ne(s.queue[k], s.queue[m])));
+		r = mk_and(r, mk_ite(mk_lt(iv(k), s.queue_len), entry, mk_eq(s.queue[k], iv(0))));
+	}
+	for (unsigned i = 0; i < nf; i++) {
+		const SymFolio &f = s.folios[i];
+		r = mk_and(r, mk_implies(folio_exists(s, i),
+					 mk_and(mk_implies(f.queued, t.on_queue(i)),
+						mk_implies(f.partially_mapped, f.queued))));
+	}
+	return {"queue_well_formed",
+		"the split queue holds distinct live folios of order >= 2, exactly those "
+		"flagged queued; partially_mapped implies queued",
+		r};
+}
+
 std::vector<NamedFormula> strengthening(SymTables &t)
 {
 	const SymState &s = t.state();
@@ -442,9 +502,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 	const unsigned nb = static_cast<unsigned>(s.folios[0].pages.size());
 	const unsigned procs = static_cast<unsigned>(s.procs.size());
 	const unsigned space = static_cast<unsigned>(s.procs[0].ptes.size());
-	unsigned pmd_order = 0;
-	while ((1u << pmd_order) < nb)
-		pmd_order++;
+	const unsigned pmd_order = slot_pmd_order(s);
 	auto in = [&](const z3::expr &x, int64_t lo, const z3::expr &hi_excl) {
 		return mk_and(mk_le(c.int_val(lo), x), mk_lt(x, hi_excl));
 	};
@@ -462,20 +520,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 	};
 	std::vector<NamedFormula> out;
 
-	/* scope_bounds */
-	{
-		z3::expr r = mk_and(mk_and(mk_le(iv(0), s.nr_folios), mk_le(s.nr_folios, iv(nf))),
-				    mk_and(mk_le(iv(1), s.nr_procs), mk_le(s.nr_procs, iv(procs))));
-		r = mk_and(r, mk_and(mk_le(iv(0), s.nr_pins), mk_le(s.nr_pins, iv(s.pins.size()))));
-		r = mk_and(r, mk_and(mk_le(iv(0), s.nr_refs), mk_le(s.nr_refs, iv(s.refs.size()))));
-		r = mk_and(r, mk_and(mk_le(iv(0), s.queue_len), mk_le(s.queue_len, iv(s.queue.size()))));
-		for (unsigned i = 0; i < nf; i++)
-			r = mk_and(r, mk_implies(folio_exists(s, i),
-						 mk_and(mk_le(iv(0), s.folios[i].order),
-							mk_le(s.folios[i].order, iv(pmd_order)))));
-		out.push_back({"scope_bounds",
-			       "id counters within the scope; folio orders in 0..pmd_order", r});
-	}
+	out.push_back(scope_bounds(t));
 	/*
 	 * pages_beyond_order_clear: a folio slot holds 1 << pmd_order pages;
 	 * those past the folio's own nr_pages are never touched by the kernel
@@ -616,31 +661,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 		out.push_back({"handles_well_formed",
 			       "every live pin and reference holds existing pages of live folios", r});
 	}
-	/* queue_well_formed */
-	{
-		z3::expr r = c.bool_val(true);
-		for (unsigned k = 0; k < s.queue.size(); k++) {
-			z3::expr entry = c.bool_val(false);
-			for (unsigned i = 0; i < nf; i++)
-				entry = mk_or(entry, mk_and(mk_and(fid_is(s.queue[k], i), folio_live(s, i)),
-							    mk_and(mk_le(iv(2), s.folios[i].order),
-								   s.folios[i].queued)));
-			for (unsigned m = k + 1; m < s.queue.size(); m++)
-				entry = mk_and(entry, mk_implies(mk_lt(iv(m), s.queue_len),
-								 mk_ne(s.queue[k], s.queue[m])));
-			r = mk_and(r, mk_ite(mk_lt(iv(k), s.queue_len), entry, mk_eq(s.queue[k], iv(0))));
-		}
-		for (unsigned i = 0; i < nf; i++) {
-			const SymFolio &f = s.folios[i];
-			r = mk_and(r, mk_implies(folio_exists(s, i),
-						 mk_and(mk_implies(f.queued, t.on_queue(i)),
-							mk_implies(f.partially_mapped, f.queued))));
-		}
-		out.push_back({"queue_well_formed",
-			       "the split queue holds distinct live folios of order >= 2, exactly those "
-			       "flagged queued; partially_mapped implies queued",
-			       r});
-	}
+	out.push_back(queue_well_formed(t));
 	/* refcount_accounts_holders */
 	out.push_back({"refcount_accounts_holders",
 		       "refcount = PTEs + PMDs + live pin pages (1024 each on order 0) + live ref "
