@@ -9,8 +9,10 @@
 #   T                      the fuzzer
 #   T.dict                 its dictionary (fuzz/dict/)
 #   T.options              its default libFuzzer options
-#   T_seed_corpus.zip      seeds: corpus/**/*.trace, encoded for the default
-#                          config (fuzz_differential) or as text (parser)
+#   T_seed_corpus.zip      seeds: corpus/**/*.trace, encoded for the config
+#                          of the FOLIOCHECK_* environment this script runs
+#                          under, the stock scope without (fuzz_differential),
+#                          or as text (parser)
 #
 # Run by hand, or by `foliocheck fuzz` on first use, it defaults to clang++
 # with -fsanitize=fuzzer,address,undefined and OUT=build/fuzz-clang.
@@ -99,7 +101,11 @@ max_len = 4096
 EOF
 
 # Seed corpora. The differential target encodes the traces itself (the
-# encoder is in it), so no host tool is needed under any $CXXFLAGS.
+# encoder is in it), so no host tool is needed under any $CXXFLAGS. A
+# record means a statement only within a scope, so the seeds are encoded
+# for the FOLIOCHECK_* configuration of this environment (the target
+# prints it): `FOLIOCHECK_MAX_ORDER=9 fuzz/build.sh` gives seeds whose
+# PMD faults make 512-page THPs; at the stock scope they have none.
 rm -rf "$WORK/seeds" && mkdir -p "$WORK/seeds/differential" "$WORK/seeds/parser"
 "$OUT/fuzz_differential" -foliocheck_write_seeds="$SRC_DIR/corpus" \
 	-foliocheck_seeds_out="$WORK/seeds/differential"

@@ -79,8 +79,6 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (!b.build(fc::fuzz::FuzzConfig{}, &g_fc, &err))
 		config_error(err);
-	if (!seeds_from.empty())
-		write_seeds(seeds_from, seeds_out);
 	const fc::Config &c = g_fc.cfg;
 	std::fprintf(stderr,
 		     "fuzz_differential: variant=%s arch=%s mutant=%s prefault=%s pmd_order=%u "
@@ -93,6 +91,9 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 		     c.scope.max_order, c.scope.max_procs,
 		     static_cast<unsigned long long>(c.scope.space_pages()), g_fc.max_ops,
 		     g_fc.runner.check_visible_points ? "every" : "ends");
+	/* after the config line: the seeds are encoded for that configuration */
+	if (!seeds_from.empty())
+		write_seeds(seeds_from, seeds_out);
 	return 0;
 }
 
