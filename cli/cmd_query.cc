@@ -43,6 +43,7 @@ struct QueryFlags {
 	unsigned steps = 6;
 	unsigned concrete_prefix = 0;
 	bool induct = false;
+	std::string proof_cache;
 	bool no_strengthen = false;
 	std::vector<std::string> statements;
 	double timeout = 0;
@@ -172,7 +173,11 @@ void report_induction(const InductionResult &r, const QueryFlags &f)
 	}
 	for (const auto &[kind, secs] : r.seconds_per_kind)
 		std::printf("  %-9s %.2f s\n", op_kind_name(kind).c_str(), secs);
-	std::printf("statements proved: %u (%u obligations)\n", r.statements, r.obligations);
+	std::printf("statements proved: %u (%u obligations)", r.statements, r.obligations);
+	if (!f.proof_cache.empty())
+		std::printf("; %u of them by earlier runs (--proof-cache %s)", r.from_cache,
+			    f.proof_cache.c_str());
+	std::printf("\n");
 	std::printf("stats: %s\n", r.stats.summary().c_str());
 }
 
@@ -195,6 +200,10 @@ void run_query(const QueryFlags &f)
 	if (kinds.empty())
 		bad_input("--ops: " + err);
 	const SolverScope sc = solver_scope(cfg, f);
+	if (!f.induct && (!f.statements.empty() || !f.proof_cache.empty() || f.no_strengthen))
+		bad_input(std::string(!f.statements.empty() ? "--statement" :
+				      !f.proof_cache.empty() ? "--proof-cache" : "--no-strengthen") +
+			  " is for --induct");
 
 	std::printf("%s\n", config_line(cfg, sc).c_str());
 	std::printf("query: %s\n", q.describe().c_str());
@@ -226,6 +235,14 @@ void run_query(const QueryFlags &f)
 			o.gather_lemmas = std::string(gather) != "0";
 		if (const char *dump = std::getenv("FOLIOCHECK_INDUCT_DUMP"))
 			o.dump_dir = dump;
+		std::optional<ProofCache> cache;
+		if (!f.proof_cache.empty()) {
+			if (!(cache = ProofCache::open(f.proof_cache, &err)))
+				bad_input("--proof-cache: " + err);
+			std::fprintf(stderr, "query: proof cache %s: %zu steps proved before\n",
+				     f.proof_cache.c_str(), cache->size());
+			o.cache = &*cache;
+		}
 		InductionResult r;
 		try {
 			r = prove_inductive(cfg, sc, q, o);
@@ -326,6 +343,11 @@ void setup_query(CLI::App &app)
 		      "with --induct: assume only the structural strengthening invariants");
 	cmd->add_option("--statement", flags.statements,
 			"with --induct: ask only this concrete statement (\"exit p0\"; repeatable)");
+	cmd->add_option("--proof-cache", flags.proof_cache,
+			"with --induct: record each statement's step in this file as soon as it is "
+			"proved, and skip the steps it records (the same formula: query, scope, bounds, "
+			"alphabet and encoding); a run cut short loses nothing it proved")
+		->type_name("FILE");
 	cmd->add_option("--timeout", flags.timeout, "seconds for the whole answer (0: none)")
 		->capture_default_str();
 	cmd->add_option("--out", flags.out, "where to write a counterexample trace")

@@ -493,6 +493,18 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 				whole = mk_or(whole, mk_not(f.formula));
 			r.stats.encode_seconds += seconds_since(t1);
 
+			std::string key;
+			if (o.cache) {
+				key = step_key(facts, whole);
+				if (o.cache->proved(key)) {
+					if (o.on_progress)
+						o.on_progress(stmt + ": proved by an earlier run (proof cache " +
+							      o.cache->path() + ")");
+					r.statements++;
+					r.from_cache++;
+					continue;
+				}
+			}
 			const std::vector<Obligation> helpers =
 				o.gather_lemmas ? gather_lemmas(t, sc) : std::vector<Obligation>{};
 			StepProof p = prove_step(c, facts, obs, helpers, o, budget, r.stats, stmt, window, whole);
@@ -516,6 +528,8 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 			}
 			r.statements++;
 			r.obligations += static_cast<unsigned>(obs.size());
+			if (std::string err; o.cache && !o.cache->record(key, stmt, seconds_since(t1), &err))
+				throw std::runtime_error(err);
 		}
 		r.seconds_per_kind.emplace_back(kind, seconds_since(t0));
 		if (o.on_kind)

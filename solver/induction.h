@@ -28,6 +28,7 @@
 
 #include "solver/bmc.h"
 #include "solver/invariants.h"
+#include "solver/proof_cache.h"
 
 #include <functional>
 #include <optional>
@@ -70,6 +71,12 @@ struct InductionOptions {
 	 * For tests and for re-asking the one statement a run did not answer.
 	 */
 	std::vector<std::string> statements;
+	/*
+	 * Not null: a statement whose step @cache has proved before (the same
+	 * formula, step_key()) is not asked again, and each step proved is
+	 * recorded there at once (proof_cache.h).
+	 */
+	ProofCache *cache = nullptr;
 	/* Non-empty: each check without an answer is written there as N.smt2. */
 	std::string dump_dir;
 	/* Called with a line of progress: per statement, and per check if @log_checks. */
@@ -90,7 +97,8 @@ struct InductionResult {
 	std::string broken;                   /* "the query at <point>" or a strengthening name */
 	std::string reason;                   /* why unknown: names the statement and the obligation */
 	unsigned statements = 0;              /* concrete statements whose step was proved */
-	unsigned obligations = 0;             /* obligations proved over them */
+	unsigned obligations = 0;             /* obligations proved over them (this run) */
+	unsigned from_cache = 0;              /* of @statements, proved by an earlier run */
 	std::vector<std::pair<OpKind, double>> seconds_per_kind;
 	SolverStats stats;
 };
