@@ -185,7 +185,7 @@ std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc
 		add_obligations(out, seen, "lemma refcount = held + gathered at \"" + vp.where + "\"",
 				vp.guard, refcount_accounts_gathered(tables, vp.gathered));
 		/* the queue the walk's rmap removals fill and the flush's frees empty */
-		for (const NamedFormula &f : {queue_well_formed(tables), scope_bounds(tables)})
+		for (const NamedFormula &f : {scope_bounds(tables), queue_well_formed(tables)})
 			add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"",
 					vp.guard, f.formula);
 	};
