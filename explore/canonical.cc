@@ -17,6 +17,7 @@
  *     (page_mapcount anon_exclusive)*
  */
 #include "explore/canonical.h"
+#include "model/hash_mix.h"
 
 #include <algorithm>
 #include <bit>
@@ -96,12 +97,7 @@ uint64_t hash_words(const uint32_t *wd, size_t n)
 		h ^= uint64_t{wd[i]} * p1;
 		h = std::rotl(h, 23) * p2 + p3;
 	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
+	return fmix64(h);
 }
 
 /*

@@ -4,6 +4,7 @@
  * the key of a step.
  */
 #include "solver/proof_cache.h"
+#include "model/hash_mix.h"
 
 #include <algorithm>
 #include <cctype>
@@ -19,16 +20,6 @@ namespace fc::solver {
 namespace {
 
 uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-
-uint64_t fmix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
 
 /*
  * murmur3_128 - MurmurHash3_x64_128 (Austin Appleby, public domain) of
@@ -65,7 +56,7 @@ void murmur3_128(const std::string &s, uint64_t *out1, uint64_t *out2)
 	}
 	h1 ^= len, h2 ^= len;
 	h1 += h2, h2 += h1;
-	h1 = fmix(h1), h2 = fmix(h2);
+	h1 = fmix64(h1), h2 = fmix64(h2);
 	h1 += h2, h2 += h1;
 	*out1 = h1;
 	*out2 = h2;
