@@ -30,6 +30,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace fc::solver {
 namespace {
 
@@ -282,6 +284,44 @@ TEST(Induction, HandleStatementsKeepTheRefcountInvariants)
 		EXPECT_EQ(r.seconds_per_kind.size(), o.kinds.size()) << q;
 		EXPECT_GT(r.stats.checks, 0u) << q;
 	}
+}
+
+/*
+ * A second run with the cache asks the solver nothing and proves the same
+ * statements; another query's steps are other formulas, and asked again.
+ */
+TEST(Induction, ProofCacheSkipsTheStepsAnEarlierRunProved)
+{
+	const Config cfg = issue_config();
+	const SolverScope sc = small_scope(cfg);
+	const std::string path = ::testing::TempDir() + "foliocheck-proof-cache-induction";
+	std::remove(path.c_str());
+	std::string err;
+	std::optional<ProofCache> cache = ProofCache::open(path, &err);
+	ASSERT_TRUE(cache) << err;
+	InductionOptions o;
+	o.kinds = {OpKind::read, OpKind::put};
+	o.cache = &*cache;
+
+	InductionResult first = prove_inductive(cfg, sc, parse_query("mapcount_le_refcount"), o);
+	ASSERT_EQ(first.verdict, Verdict::inductive) << first.reason;
+	EXPECT_EQ(first.from_cache, 0u);
+	EXPECT_GT(first.stats.checks, 0u);
+	EXPECT_EQ(cache->size(), first.statements);
+
+	std::optional<ProofCache> reopened = ProofCache::open(path, &err);
+	ASSERT_TRUE(reopened) << err;
+	o.cache = &*reopened;
+	InductionResult second = prove_inductive(cfg, sc, parse_query("mapcount_le_refcount"), o);
+	EXPECT_EQ(second.verdict, Verdict::inductive);
+	EXPECT_EQ(second.statements, first.statements);
+	EXPECT_EQ(second.from_cache, first.statements);
+	EXPECT_EQ(second.stats.checks, 0u);
+
+	InductionResult other = prove_inductive(cfg, sc, parse_query("pincount_le_refcount"), o);
+	EXPECT_EQ(other.verdict, Verdict::inductive);
+	EXPECT_EQ(other.from_cache, 0u);
+	EXPECT_EQ(reopened->size(), first.statements + other.statements);
 }
 
 /*

@@ -3,12 +3,9 @@
  * proof_cache_test.cc - the proof cache (solver/proof_cache.h): a step is
  * keyed by its formula alone, whatever the context built before it; the
  * file survives a reopen and names the line and column of a malformed
- * entry; an induction run skips exactly the steps an earlier run proved
- * and records every step it proves.
+ * entry. engine_test.cc has an induction run with the cache.
  */
-#include "solver/induction.h"
 #include "solver/proof_cache.h"
-#include "solver/query_parser.h"
 
 #include <gtest/gtest.h>
 
@@ -91,58 +88,6 @@ TEST(ProofCache, AMalformedLineIsNamedByLineAndColumn)
 		EXPECT_FALSE(ProofCache::open(path, &err)) << k.line;
 		EXPECT_EQ(err.find(path + k.where), 0u) << k.line << "\n" << err;
 	}
-}
-
-Config issue_config()
-{
-	Config cfg;
-	cfg.scope.pmd_order = 2;
-	cfg.scope.max_order = 2;
-	cfg.scope.max_procs = 2;
-	cfg.scope.space = 8;
-	return cfg;
-}
-
-/*
- * A second run with the cache asks the solver nothing and proves the same
- * statements; another query's steps are other formulas, and asked again.
- */
-TEST(Induction, ProofCacheSkipsTheStepsAnEarlierRunProved)
-{
-	const Config cfg = issue_config();
-	SolverScope bounds;
-	bounds.folios = 4;
-	bounds.pins = bounds.refs = 1;
-	bounds.queue = 2;
-	bounds.handle_pages = 2;
-	const SolverScope sc = SolverScope::from_config(cfg, bounds);
-	const std::string path = temp_path("induction");
-	std::string err;
-	std::optional<ProofCache> cache = ProofCache::open(path, &err);
-	ASSERT_TRUE(cache) << err;
-	InductionOptions o;
-	o.kinds = {OpKind::read, OpKind::put};
-	o.cache = &*cache;
-
-	InductionResult first = prove_inductive(cfg, sc, parse_query("mapcount_le_refcount"), o);
-	ASSERT_EQ(first.verdict, Verdict::inductive) << first.reason;
-	EXPECT_EQ(first.from_cache, 0u);
-	EXPECT_GT(first.stats.checks, 0u);
-	EXPECT_EQ(cache->size(), first.statements);
-
-	std::optional<ProofCache> reopened = ProofCache::open(path, &err);
-	ASSERT_TRUE(reopened) << err;
-	o.cache = &*reopened;
-	InductionResult second = prove_inductive(cfg, sc, parse_query("mapcount_le_refcount"), o);
-	EXPECT_EQ(second.verdict, Verdict::inductive);
-	EXPECT_EQ(second.statements, first.statements);
-	EXPECT_EQ(second.from_cache, first.statements);
-	EXPECT_EQ(second.stats.checks, 0u);
-
-	InductionResult other = prove_inductive(cfg, sc, parse_query("pincount_le_refcount"), o);
-	EXPECT_EQ(other.verdict, Verdict::inductive);
-	EXPECT_EQ(other.from_cache, 0u);
-	EXPECT_EQ(reopened->size(), first.statements + other.statements);
 }
 
 } // namespace
