@@ -239,8 +239,11 @@ void run_query(const QueryFlags &f)
 		if (!f.proof_cache.empty()) {
 			if (!(cache = ProofCache::open(f.proof_cache, &err)))
 				bad_input("--proof-cache: " + err);
-			std::fprintf(stderr, "query: proof cache %s: %zu steps proved before\n",
-				     f.proof_cache.c_str(), cache->size());
+			std::fprintf(stderr, "query: proof cache %s: %zu steps proved before%s\n",
+				     f.proof_cache.c_str(), cache->size(),
+				     cache->dropped_torn_line()
+					     ? " (an unfinished last line, left by an interrupted run, dropped)"
+					     : "");
 			o.cache = &*cache;
 		}
 		InductionResult r;

@@ -11,7 +11,9 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <unordered_map>
 #include <utility>
 
@@ -174,38 +176,70 @@ std::string step_key(const std::vector<z3::expr> &facts, const z3::expr &bad)
 	return buf;
 }
 
+/*
+ * parse_line - line @n of @path into @proved; false with @err if it is
+ * neither blank, a comment nor a well-formed "proved" line.
+ */
+static bool parse_line(const std::string &path, size_t n, const std::string &line,
+		       std::unordered_map<std::string, std::string> &proved, std::string *err)
+{
+	auto bad = [&](size_t col, const std::string &what) {
+		*err = path + ":" + std::to_string(n) + ":" + std::to_string(col) + ": expected " + what;
+		return false;
+	};
+	size_t at = 0;
+	Field word = next_field(line, at);
+	if (word.text.empty() || word.text[0] == '#')
+		return true;
+	if (word.text != "proved")
+		return bad(word.col, "\"proved\" or a # comment, got \"" + word.text + "\"");
+	Field key = next_field(line, at);
+	if (!is_key(key.text))
+		return bad(key.col, "a key of 32 lower-case hex digits, got \"" + key.text + "\"");
+	Field secs = next_field(line, at);
+	char *end = nullptr;
+	errno = 0;
+	double v = std::strtod(secs.text.c_str(), &end);
+	if (secs.text.empty() || *end || errno || !(v >= 0))
+		return bad(secs.col, "the seconds the proof took, got \"" + secs.text + "\"");
+	while (at < line.size() && (line[at] == ' ' || line[at] == '\t'))
+		at++;
+	if (at >= line.size())
+		return bad(at + 1, "the statement after the seconds");
+	proved.emplace(key.text, line.substr(at));
+	return true;
+}
+
+/*
+ * open - read every complete line; a last line without its newline is what
+ * a run killed in the middle of record() leaves: it is dropped (the file
+ * cut back to the last newline) rather than taken for a malformed entry,
+ * so an interrupted run never makes the cache unreadable.
+ */
 std::optional<ProofCache> ProofCache::open(const std::string &path, std::string *err)
 {
 	std::unordered_map<std::string, std::string> proved;
+	std::string text;
 	{
-		std::ifstream in(path);
-		std::string line;
-		for (size_t n = 1; in && std::getline(in, line); n++) {
-			auto bad = [&](size_t col, const std::string &what) {
-				*err = path + ":" + std::to_string(n) + ":" + std::to_string(col) +
-				       ": expected " + what;
-				return std::nullopt;
-			};
-			size_t at = 0;
-			Field word = next_field(line, at);
-			if (word.text.empty() || word.text[0] == '#')
-				continue;
-			if (word.text != "proved")
-				return bad(word.col, "\"proved\" or a # comment, got \"" + word.text + "\"");
-			Field key = next_field(line, at);
-			if (!is_key(key.text))
-				return bad(key.col, "a key of 32 lower-case hex digits, got \"" + key.text + "\"");
-			Field secs = next_field(line, at);
-			char *end = nullptr;
-			errno = 0;
-			double v = std::strtod(secs.text.c_str(), &end);
-			if (secs.text.empty() || *end || errno || !(v >= 0))
-				return bad(secs.col, "the seconds the proof took, got \"" + secs.text + "\"");
-			while (at < line.size() && (line[at] == ' ' || line[at] == '\t'))
-				at++;
-			if (at >= line.size())
-				return bad(at + 1, "the statement after the seconds");
-			proved.emplace(key.text, line.substr(at));
+		std::ifstream in(path, std::ios::binary);
+		text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+	}
+	const size_t complete = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+	size_t n = 1;
+	for (size_t at = 0; at < complete; n++) {
+		size_t nl = text.find('\n', at);
+		if (!parse_line(path, n, text.substr(at, nl - at), proved, err))
+			return std::nullopt;
+		at = nl + 1;
+	}
+	const bool torn = complete < text.size();
+	if (torn) {
+		std::error_code ec;
+		std::filesystem::resize_file(path, complete, ec);
+		if (ec) {
+			*err = path + ":" + std::to_string(n) + ": cannot drop the unfinished last line: " +
+			       ec.message();
+			return std::nullopt;
 		}
 	}
 	FILE *out = std::fopen(path.c_str(), "a");
@@ -213,8 +247,7 @@ std::optional<ProofCache> ProofCache::open(const std::string &path, std::string 
 		*err = path + ": cannot open for appending: " + std::strerror(errno);
 		return std::nullopt;
 	}
-	std::fseek(out, 0, SEEK_END);
-	if (std::ftell(out) == 0) {
+	if (complete == 0) {
 		std::fputs("# foliocheck proof cache: induction steps proved, one per line\n"
 			   "# (solver/proof_cache.h): proved KEY SECONDS STATEMENT\n",
 			   out);
@@ -222,11 +255,13 @@ std::optional<ProofCache> ProofCache::open(const std::string &path, std::string 
 	}
 	ProofCache cache(path, out);
 	cache.proved_ = std::move(proved);
+	cache.dropped_torn_line_ = torn;
 	return std::optional<ProofCache>(std::move(cache));
 }
 
 ProofCache::ProofCache(ProofCache &&o) noexcept
-	: path_(std::move(o.path_)), out_(o.out_), proved_(std::move(o.proved_))
+	: path_(std::move(o.path_)), out_(o.out_), proved_(std::move(o.proved_)),
+	  dropped_torn_line_(o.dropped_torn_line_)
 {
 	o.out_ = nullptr;
 }
@@ -239,6 +274,7 @@ ProofCache &ProofCache::operator=(ProofCache &&o) noexcept
 		path_ = std::move(o.path_);
 		out_ = o.out_;
 		proved_ = std::move(o.proved_);
+		dropped_torn_line_ = o.dropped_torn_line_;
 		o.out_ = nullptr;
 	}
 	return *this;

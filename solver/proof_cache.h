@@ -18,7 +18,8 @@
  * proved, and the steps that take hours (exit, munmap, fork) can be proved
  * one run at a time (--statement) and put together by a last run.
  *
- * The file is text, a line per step, "#" comments:
+ * The file is text, a line per step, "#" comments (a last line without
+ * its newline, left by a run killed while writing it, is dropped):
  *
  *   proved KEY SECONDS STATEMENT
  *
@@ -65,6 +66,8 @@ public:
 	bool record(const std::string &key, const std::string &statement, double seconds,
 		    std::string *err);
 	size_t size() const { return proved_.size(); }
+	/* open() found a last line without its newline (a run killed while recording) and dropped it. */
+	bool dropped_torn_line() const { return dropped_torn_line_; }
 	const std::string &path() const { return path_; }
 
 private:
@@ -73,6 +76,7 @@ private:
 	std::string path_;
 	FILE *out_ = nullptr;
 	std::unordered_map<std::string, std::string> proved_;  /* key -> statement */
+	bool dropped_torn_line_ = false;
 };
 
 } // namespace fc::solver

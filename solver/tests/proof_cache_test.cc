@@ -67,6 +67,35 @@ TEST(ProofCache, RecordedStepsSurviveAReopen)
 	EXPECT_EQ(*again->proved(key), "exit p0");
 }
 
+/*
+ * A run killed in the middle of record() leaves a last line without its
+ * newline: the next open drops it instead of refusing the file, and what
+ * is recorded after it is read back whole.
+ */
+TEST(ProofCache, AnUnfinishedLastLineIsDroppedNotAnError)
+{
+	const std::string path = temp_path("torn");
+	const std::string key(32, 'b'), other(32, 'c');
+	{
+		std::ofstream out(path);
+		out << "proved " << key << " 3.00 exit p0\nproved " << other.substr(0, 9);
+	}
+	std::string err;
+	{
+		std::optional<ProofCache> cache = ProofCache::open(path, &err);
+		ASSERT_TRUE(cache) << err;
+		EXPECT_TRUE(cache->dropped_torn_line());
+		EXPECT_EQ(cache->size(), 1u);
+		ASSERT_TRUE(cache->record(other, "exit p1", 4, &err)) << err;
+	}
+	std::optional<ProofCache> again = ProofCache::open(path, &err);
+	ASSERT_TRUE(again) << err;
+	EXPECT_FALSE(again->dropped_torn_line());
+	EXPECT_EQ(again->size(), 2u);
+	ASSERT_NE(again->proved(other), nullptr);
+	EXPECT_EQ(*again->proved(other), "exit p1");
+}
+
 TEST(ProofCache, AMalformedLineIsNamedByLineAndColumn)
 {
 	struct Case {
