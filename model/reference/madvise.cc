@@ -100,8 +100,9 @@ std::string ReferenceModel::State::madv_free(ProcId p, Va va, uint64_t nr)
 				continue;
 			}
 			FolioId id = pte->folio;
-			Holders h = holders_of(id);
 			unsigned n = folio_run(p, a, next);
+			/* only a large folio's mappings decide anything (an O(world) count) */
+			const Holders h = folio(id).large() ? holders_of(id) : Holders();
 			if (folio(id).large() && n < folio(id).nr_pages()) {
 				bool shared = h.pmds || derived_mapcount(h) > folio(id).nr_pages() ||
 					      h.ptes[0] > 1;
@@ -154,15 +155,26 @@ std::string ReferenceModel::State::madv_free(ProcId p, Va va, uint64_t nr)
  */
 std::string ReferenceModel::State::reclaim_lazyfree(FolioId id)
 {
+	const Holders h = holders_of(id);
+	return reclaim_lazyfree(id, derived_refcount(folio(id), h) != derived_mapcount(h));
+}
+
+/*
+ * reclaim_lazyfree - the walk, given whether @id has references beyond
+ * its mappings (@extra_references). Every discard and PMD split below
+ * changes refcount and mapcount alike (a mapping is one of each), so
+ * that holds for the whole walk, and a folio whose every mapping went is
+ * held by exactly those references.
+ */
+std::string ReferenceModel::State::reclaim_lazyfree(FolioId id, bool extra_references)
+{
 	for (ProcId p = 0; p < procs.size(); p++) {
 		std::vector<Va> pmds;
 		for (const auto &[haddr, pmd] : procs[p].pmds)
 			if (pmd.folio == id)
 				pmds.push_back(haddr);
 		for (Va haddr : pmds) {
-			Holders h = holders_of(id);
-			if (!procs[p].pmds.at(haddr).clean ||
-			    derived_refcount(folio(id), h) != derived_mapcount(h)) {
+			if (!procs[p].pmds.at(haddr).clean || extra_references) {
 				split_pmd(p, haddr);
 				continue;
 			}
@@ -177,9 +189,8 @@ std::string ReferenceModel::State::reclaim_lazyfree(FolioId id)
 			if (pte.folio == id)
 				vas.push_back(va);
 		for (Va va : vas) {
-			Holders h = holders_of(id);
 			const RPte pte = procs[p].ptes.at(va);
-			if (!pte.clean || derived_refcount(folio(id), h) != derived_mapcount(h)) {
+			if (!pte.clean || extra_references) {
 				folio(id).lazyfree = false;
 				return ref_folio(id) + (pte.clean ? " kept: extra references"
 								  : " redirtied");
@@ -188,18 +199,27 @@ std::string ReferenceModel::State::reclaim_lazyfree(FolioId id)
 			rmap_removal_step(id, {pte.page});
 		}
 	}
-	if (refcount(id) != 0)
+	if (extra_references)
 		return ref_folio(id) + " kept: extra references";
 	return ref_folio(id) + " discarded";
 }
 
-/* reclaim - shrink_folio_list() over every lazyfree folio, in folio order. */
+/*
+ * reclaim - shrink_folio_list() over every lazyfree folio, in folio order.
+ * Which of them have references beyond their mappings comes from one
+ * count of every holder at the start: discarding one folio's mappings
+ * leaves every other folio's holders as they were.
+ */
 std::string ReferenceModel::State::reclaim()
 {
 	std::string note;
+	std::vector<Holders> all;
+	count_holders(all);
 	for (FolioId id = 1; id <= folios.size(); id++)
 		if (!folio(id).freed && folio(id).lazyfree)
-			note += (note.empty() ? "" : "; ") + reclaim_lazyfree(id);
+			note += (note.empty() ? "" : "; ") +
+				reclaim_lazyfree(id, derived_refcount(folio(id), all[id - 1]) !=
+							     derived_mapcount(all[id - 1]));
 	return note.empty() ? "reclaim: no lazyfree folio" : "reclaim: " + note;
 }
 

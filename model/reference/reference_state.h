@@ -261,6 +261,7 @@ struct ReferenceModel::State {
 	void mark_lazyfree(FolioId f);
 	std::string reclaim();
 	std::string reclaim_lazyfree(FolioId f);
+	std::string reclaim_lazyfree(FolioId f, bool extra_references);
 	void dirty_pte(ProcId p, Va va);
 
 	/* --- filemap.cc --- */
