@@ -116,9 +116,11 @@ static_assert(std::is_nothrow_move_constructible_v<KMm>);
  * VA), sorted by folio, then process, then VA: where page_vma_mapped_walk()
  * finds each folio. The kernel computes it per VMA from folio->index
  * (vma_address()); the model keeps no index for anon folios, so reclaim
- * of a split's pieces collects it once for them all instead of scanning
- * every page table once per piece (512 scans of 512 PTEs for an order-9
- * folio).
+ * of a split's pieces, or of every lazyfree folio, collects it once for
+ * them all instead of scanning every page table once per folio (512 scans
+ * of 512 PTEs for an order-9 folio's pieces). Reclaiming one folio leaves
+ * every other folio's PTEs where they were, so it stays exact for the
+ * folios not yet reclaimed; a PMD split adds PTEs it does not list.
  */
 class PteSites {
 public:
@@ -332,12 +334,12 @@ struct KernelModel::State {
 	FolioId read_swap_cache_async(uint64_t slot);
 
 	/* --- reclaim (mm/vmscan.c, mm/rmap.c): vmscan.cc --- */
-	std::string shrink_folio_list(FolioId id);
-	std::string shrink_folio(FolioId id);
+	std::string shrink_folio_list(FolioId id, const PteSites *sites = nullptr);
+	std::string shrink_folio(FolioId id, const PteSites *sites = nullptr);
 	std::string pageout_folio(FolioId id, const PteSites *sites = nullptr);
 	bool try_to_unmap(KFolio &f, std::string *why, const PteSites *sites);
 	bool try_to_unmap_one(KFolio &f, ProcId p, std::string *why, const PteSites *sites);
-	bool try_to_unmap_one_lazyfree(KFolio &f, ProcId p, std::string *why);
+	bool try_to_unmap_one_lazyfree(KFolio &f, ProcId p, std::string *why, const PteSites *sites);
 	bool folio_mapped(const KFolio &f) const;
 
 	/* --- GUP (mm/gup.c): gup.cc --- */

@@ -174,15 +174,17 @@ void KernelModel::State::madvise_free_pte_range(ProcId p, Va addr, Va end, unsig
 
 /*
  * reclaim_lazyfree - `reclaim`: shrink_folio_list() over the lazyfree
- * folios on the inactive file LRU, taken in folio order.
+ * folios on the inactive file LRU, taken in folio order, with one PteSites
+ * for them all.
  */
 std::string KernelModel::State::reclaim_lazyfree()
 {
 	std::string note;
+	const PteSites sites(mms);  /* one collection of PTEs serves every folio */
 	for (FolioId id = 1; id <= folios.size(); id++)
 		if (!folio(id).freed && folio(id).lazyfree)
 			note += (note.empty() ? "" : "; ") + std::string("f") + std::to_string(id) +
-				" " + shrink_folio_list(id);
+				" " + shrink_folio_list(id, &sites);
 	return note.empty() ? "reclaim: no lazyfree folio" : "reclaim: " + note;
 }
 

@@ -26,11 +26,11 @@ bool KernelModel::State::folio_mapped(const KFolio &f) const
  * reference) and reclaim it; the reference is consumed by
  * __remove_mapping() or dropped by the putback.
  */
-std::string KernelModel::State::shrink_folio_list(FolioId id)
+std::string KernelModel::State::shrink_folio_list(FolioId id, const PteSites *sites)
 {
 	folio_get(folio(id));
 	visible("folio_isolate_lru", true);
-	return shrink_folio(id);
+	return shrink_folio(id, sites);
 }
 
 /*
@@ -39,14 +39,15 @@ std::string KernelModel::State::shrink_folio_list(FolioId id)
  * (folio_maybe_dma_pinned()), a large one also when can_split_folio(folio,
  * 1, NULL) fails; a large one on the deferred split queue as partially
  * mapped is split first (split_folio_to_list()): the head goes on, the
- * mapped tails follow one by one. Then pageout_folio().
+ * mapped tails follow one by one. Then pageout_folio(). @sites, when given,
+ * says where a lazyfree folio's PTEs are (see PteSites).
  */
-std::string KernelModel::State::shrink_folio(FolioId id)
+std::string KernelModel::State::shrink_folio(FolioId id, const PteSites *sites)
 {
 	KFolio &f = folio(id);
 
 	if (f.lazyfree)
-		return pageout_folio(id);
+		return pageout_folio(id, sites);
 	if (!f.swapcache) {
 		if (folio_maybe_dma_pinned(f)) {
 			folio_put(f);
@@ -207,7 +208,7 @@ bool KernelModel::State::try_to_unmap_one(KFolio &fin, ProcId p, std::string *wh
 	KMm &mm = mms[p];
 
 	if (fin.lazyfree)
-		return try_to_unmap_one_lazyfree(fin, p, why);
+		return try_to_unmap_one_lazyfree(fin, p, why, sites);
 	for (auto it = mm.pmds.begin(); it != mm.pmds.end();) {
 		Va haddr = it->first;
 		++it;
@@ -252,11 +253,13 @@ bool KernelModel::State::try_to_unmap_one(KFolio &fin, ProcId p, std::string *wh
  * references are isolation + mappings; otherwise it is restored, the folio
  * becomes swap-backed again (folio_set_swapbacked()) and the walk aborts.
  */
-bool KernelModel::State::try_to_unmap_one_lazyfree(KFolio &fin, ProcId p, std::string *why)
+bool KernelModel::State::try_to_unmap_one_lazyfree(KFolio &fin, ProcId p, std::string *why,
+						    const PteSites *sites)
 {
 	note_folio_write(fin.id);
 	const FolioId id = fin.id;
 	KMm &mm = mms[p];
+	bool split = false;   /* a PMD split made PTEs @sites does not list */
 
 	for (auto it = mm.pmds.begin(); it != mm.pmds.end();) {
 		Va haddr = it->first;
@@ -267,6 +270,7 @@ bool KernelModel::State::try_to_unmap_one_lazyfree(KFolio &fin, ProcId p, std::s
 		KFolio &f = folio(id);
 		if (!pmd.clean || f._refcount != folio_mapcount(f) + 1) {
 			__split_huge_pmd_locked(p, haddr);
+			split = true;
 			continue;
 		}
 		mm.pmds.erase(haddr);
@@ -276,9 +280,11 @@ bool KernelModel::State::try_to_unmap_one_lazyfree(KFolio &fin, ProcId p, std::s
 		folio_put(folio(id));
 	}
 
-	for (Va va : ptes_mapping(mm, id)) {
+	for (Va va : sites && !split ? sites->vas(id, p) : ptes_mapping(mm, id)) {
 		KFolio &f = folio(id);
 		KPte pte = mm.ptes.map().at(va);
+		if (pte.folio != id)
+			throw std::logic_error("try_to_unmap_one_lazyfree: PteSites out of date");
 		mm.ptes.erase(va);
 		if (!pte.clean || f._refcount != 1 + folio_mapcount(f)) {
 			mm.ptes[va] = pte;

@@ -156,7 +156,7 @@ std::string ReferenceModel::State::madv_free(ProcId p, Va va, uint64_t nr)
 std::string ReferenceModel::State::reclaim_lazyfree(FolioId id)
 {
 	const Holders h = holders_of(id);
-	return reclaim_lazyfree(id, derived_refcount(folio(id), h) != derived_mapcount(h));
+	return reclaim_lazyfree(id, derived_refcount(folio(id), h) != derived_mapcount(h), nullptr);
 }
 
 /*
@@ -164,18 +164,24 @@ std::string ReferenceModel::State::reclaim_lazyfree(FolioId id)
  * its mappings (@extra_references). Every discard and PMD split below
  * changes refcount and mapcount alike (a mapping is one of each), so
  * that holds for the whole walk, and a folio whose every mapping went is
- * held by exactly those references.
+ * held by exactly those references. @ptes, when given, lists where @id's
+ * PTEs were when the reclaim began (process, VA, in that order), which
+ * reclaiming other folios leaves as it was; a PMD split here adds PTEs it
+ * does not list.
  */
-std::string ReferenceModel::State::reclaim_lazyfree(FolioId id, bool extra_references)
+std::string ReferenceModel::State::reclaim_lazyfree(FolioId id, bool extra_references,
+						    const std::vector<std::pair<ProcId, Va>> *ptes)
 {
 	for (ProcId p = 0; p < procs.size(); p++) {
 		std::vector<Va> pmds;
+		bool split = false;
 		for (const auto &[haddr, pmd] : procs[p].pmds)
 			if (pmd.folio == id)
 				pmds.push_back(haddr);
 		for (Va haddr : pmds) {
 			if (!procs[p].pmds.at(haddr).clean || extra_references) {
 				split_pmd(p, haddr);
+				split = true;
 				continue;
 			}
 			procs[p].pmds.erase(haddr);
@@ -185,9 +191,15 @@ std::string ReferenceModel::State::reclaim_lazyfree(FolioId id, bool extra_refer
 			rmap_removal_step(id, pages);
 		}
 		std::vector<Va> vas;
-		for (const auto &[va, pte] : procs[p].ptes)
-			if (pte.folio == id)
-				vas.push_back(va);
+		if (ptes && !split) {
+			for (const auto &[q, va] : *ptes)
+				if (q == p)
+					vas.push_back(va);
+		} else {
+			for (const auto &[va, pte] : procs[p].ptes)
+				if (pte.folio == id)
+					vas.push_back(va);
+		}
 		for (Va va : vas) {
 			const RPte pte = procs[p].ptes.at(va);
 			if (!pte.clean || extra_references) {
@@ -206,20 +218,26 @@ std::string ReferenceModel::State::reclaim_lazyfree(FolioId id, bool extra_refer
 
 /*
  * reclaim - shrink_folio_list() over every lazyfree folio, in folio order.
- * Which of them have references beyond their mappings comes from one
- * count of every holder at the start: discarding one folio's mappings
- * leaves every other folio's holders as they were.
+ * Which of them have references beyond their mappings, and where their
+ * PTEs are, come from one look at every holder at the start: discarding
+ * one folio's mappings leaves every other folio's holders as they were.
  */
 std::string ReferenceModel::State::reclaim()
 {
 	std::string note;
 	std::vector<Holders> all;
 	count_holders(all);
+	std::vector<std::vector<std::pair<ProcId, Va>>> ptes(folios.size() + 1);
+	for (ProcId p = 0; p < procs.size(); p++)
+		for (const auto &[va, pte] : procs[p].ptes)
+			ptes[pte.folio].push_back({p, va});
 	for (FolioId id = 1; id <= folios.size(); id++)
 		if (!folio(id).freed && folio(id).lazyfree)
 			note += (note.empty() ? "" : "; ") +
-				reclaim_lazyfree(id, derived_refcount(folio(id), all[id - 1]) !=
-							     derived_mapcount(all[id - 1]));
+				reclaim_lazyfree(id,
+						 derived_refcount(folio(id), all[id - 1]) !=
+							 derived_mapcount(all[id - 1]),
+						 &ptes[id]);
 	return note.empty() ? "reclaim: no lazyfree folio" : "reclaim: " + note;
 }
 

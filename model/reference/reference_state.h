@@ -261,7 +261,8 @@ struct ReferenceModel::State {
 	void mark_lazyfree(FolioId f);
 	std::string reclaim();
 	std::string reclaim_lazyfree(FolioId f);
-	std::string reclaim_lazyfree(FolioId f, bool extra_references);
+	std::string reclaim_lazyfree(FolioId f, bool extra_references,
+				     const std::vector<std::pair<ProcId, Va>> *ptes);
 	void dirty_pte(ProcId p, Va va);
 
 	/* --- filemap.cc --- */
