@@ -180,6 +180,9 @@ void KernelModel::State::madvise_free_pte_range(ProcId p, Va addr, Va end, unsig
 std::string KernelModel::State::reclaim_lazyfree()
 {
 	std::string note;
+	if (std::none_of(folios.begin(), folios.end(),
+			 [](const KFolio &f) { return !f.freed && f.lazyfree; }))
+		return "reclaim: no lazyfree folio";
 	const PteSites sites(mms);  /* one collection of PTEs serves every folio */
 	for (FolioId id = 1; id <= folios.size(); id++)
 		if (!folio(id).freed && folio(id).lazyfree)

@@ -225,6 +225,9 @@ std::string ReferenceModel::State::reclaim_lazyfree(FolioId id, bool extra_refer
 std::string ReferenceModel::State::reclaim()
 {
 	std::string note;
+	if (std::none_of(folios.begin(), folios.end(),
+			 [](const RFolio &f) { return !f.freed && f.lazyfree; }))
+		return "reclaim: no lazyfree folio";
 	std::vector<Holders> all;
 	count_holders(all);
 	std::vector<std::vector<std::pair<ProcId, Va>>> ptes(folios.size() + 1);
