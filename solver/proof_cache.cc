@@ -74,6 +74,13 @@ bool is_key(const std::string &s)
 	return true;
 }
 
+/* append_hash - @h's 16 bytes at the end of @buf: what a parent hashes of a child. */
+void append_hash(std::string &buf, const std::pair<uint64_t, uint64_t> &h)
+{
+	buf.append(reinterpret_cast<const char *>(&h.first), 8);
+	buf.append(reinterpret_cast<const char *>(&h.second), 8);
+}
+
 /* A field of a line: the text from @at to the next blank, and its column (1-based). */
 struct Field {
 	std::string text;
@@ -135,11 +142,8 @@ private:
 		} else if (e.is_app()) {
 			buf += "app ";
 			buf += e.decl().to_string();
-			for (unsigned i = 0; i < e.num_args(); i++) {
-				const H &a = memo_.at(Z3_get_ast_id(e.ctx(), e.arg(i)));
-				buf.append(reinterpret_cast<const char *>(&a.first), 8);
-				buf.append(reinterpret_cast<const char *>(&a.second), 8);
-			}
+			for (unsigned i = 0; i < e.num_args(); i++)
+				append_hash(buf, memo_.at(Z3_get_ast_id(e.ctx(), e.arg(i))));
 		} else {
 			/* quantifiers and bound variables: none in the encoding; their text */
 			buf += "other ";
@@ -159,15 +163,10 @@ std::string step_key(const std::vector<z3::expr> &facts, const z3::expr &bad)
 {
 	StructuralHash hash;
 	std::string all;
-	for (const z3::expr &f : facts) {
-		StructuralHash::H h = hash.of(f);
-		all.append(reinterpret_cast<const char *>(&h.first), 8);
-		all.append(reinterpret_cast<const char *>(&h.second), 8);
-	}
+	for (const z3::expr &f : facts)
+		append_hash(all, hash.of(f));
 	all += "bad";
-	StructuralHash::H h = hash.of(bad);
-	all.append(reinterpret_cast<const char *>(&h.first), 8);
-	all.append(reinterpret_cast<const char *>(&h.second), 8);
+	append_hash(all, hash.of(bad));
 	uint64_t h1, h2;
 	murmur3_128(all, &h1, &h2);
 	char buf[33];

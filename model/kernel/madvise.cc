@@ -188,7 +188,7 @@ std::string KernelModel::State::reclaim_lazyfree()
 		if (!folio(id).freed && folio(id).lazyfree)
 			note += (note.empty() ? "" : "; ") + std::string("f") + std::to_string(id) +
 				" " + shrink_folio_list(id, &sites);
-	return note.empty() ? "reclaim: no lazyfree folio" : "reclaim: " + note;
+	return "reclaim: " + note;  /* a note per lazyfree folio, one at least */
 }
 
 } // namespace fc

@@ -241,7 +241,7 @@ std::string ReferenceModel::State::reclaim()
 						 derived_refcount(folio(id), all[id - 1]) !=
 							 derived_mapcount(all[id - 1]),
 						 &ptes[id]);
-	return note.empty() ? "reclaim: no lazyfree folio" : "reclaim: " + note;
+	return "reclaim: " + note;  /* a note per lazyfree folio, one at least */
 }
 
 } // namespace fc
