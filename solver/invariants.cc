@@ -160,14 +160,33 @@ z3::expr SymTables::page_mapped(unsigned i, unsigned j)
 
 namespace {
 
-/* For every live folio slot (allocated, not freed): @fn(i). */
-z3::expr for_live_folios(SymTables &t, const std::function<z3::expr(unsigned)> &fn)
+/* For every folio slot @slot_in(s, i) admits: @fn(i). */
+z3::expr for_folios(SymTables &t, z3::expr (*slot_in)(const SymState &, unsigned),
+		    const std::function<z3::expr(unsigned)> &fn)
 {
 	const SymState &s = t.state();
 	z3::expr r = s.ctx().bool_val(true);
 	for (unsigned i = 0; i < s.folios.size(); i++)
-		r = mk_and(r, mk_implies(folio_live(s, i), fn(i)));
+		r = mk_and(r, mk_implies(slot_in(s, i), fn(i)));
 	return r;
+}
+
+/* For every live folio slot (allocated, not freed): @fn(i). */
+z3::expr for_live_folios(SymTables &t, const std::function<z3::expr(unsigned)> &fn)
+{
+	return for_folios(t, folio_live, fn);
+}
+
+/*
+ * For every folio slot allocated, freed ones included: @fn(i). A count that
+ * holds for live folios holds for freed ones too, at 0: the last put frees
+ * a folio no mapping or pin names (freed_is_unreferenced), and the free
+ * leaves the counters as they are. Stated so, the fact needs no case on
+ * which put of a zap's flush freed the folio.
+ */
+z3::expr for_existing_folios(SymTables &t, const std::function<z3::expr(unsigned)> &fn)
+{
+	return for_folios(t, folio_exists, fn);
 }
 
 } // namespace
@@ -675,8 +694,9 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 	out.push_back({"mapcounts_count_mappings",
 		       "per page _mapcount + 1 = PTEs mapping it; _entire_mapcount + 1 = PMDs; "
 		       "_large_mapcount + 1 = their sum; _nr_pages_mapped = pages with a PTE; an "
-		       "order-0 folio has none of the large-folio counters and no PMD",
-		       for_live_folios(t, [&](unsigned i) {
+		       "order-0 folio has none of the large-folio counters and no PMD; for every "
+		       "folio allocated, freed ones included",
+		       for_existing_folios(t, [&](unsigned i) {
 			       const SymFolio &f = s.folios[i];
 			       std::vector<z3::expr> sum{f.entire_mapcount}, npm;
 			       z3::expr pages = c.bool_val(true);
@@ -698,8 +718,8 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 		       })});
 	/* pincount_counts_pins */
 	out.push_back({"pincount_counts_pins",
-		       "_pincount of a live large folio = pages of it held by live pins",
-		       for_live_folios(t, [&](unsigned i) {
+		       "_pincount of a large folio = pages of it held by live pins (0 once freed)",
+		       for_existing_folios(t, [&](unsigned i) {
 			       const SymFolio &f = s.folios[i];
 			       return mk_implies(folio_large(f), mk_eq(f.pincount, t.pinned_pages(i)));
 		       })});

@@ -32,6 +32,7 @@
 #include "model/check/runner.h"
 #include "solver/encoding.h"
 #include "solver/formula.h"
+#include "solver/invariants.h"
 #include "solver/transitions.h"
 
 #include <gtest/gtest.h>
@@ -1186,6 +1187,53 @@ TEST(Agreement, RegressionTracesFollowTheKernelModel)
 	for (const char *name :
 	     {"swap_entry_shared_by_fork.trace", "swap_cache_reference_is_no_leak.trace"})
 		EXPECT_NE(std::find(followed.begin(), followed.end(), name), followed.end()) << name;
+}
+
+/*
+ * The strengthening invariants induction assumes of the pre-state are true
+ * of the states the unmutated models reach: each, evaluated on the literal
+ * terms of a state random anon statements reached, holds. Induction would
+ * catch a false one only as a refuted step (or, assumed of the pre-state, not
+ * at all if it were also unreachable to refute); this names it at once. The
+ * states must include what the invariants about freed folios, pins and the
+ * queue speak of, or those parts are asked nothing.
+ */
+TEST(Agreement, StrengtheningInvariantsHoldOnReachedStates)
+{
+	std::mt19937_64 rng(7);
+	unsigned states = 0, with_freed = 0, with_pin = 0, with_queue = 0;
+	for (Variant var : {Variant::v6_12, Variant::unbatched})
+		for (Arch a : {Arch::gather, Arch::no_gather}) {
+			Config cfg = make_config(var, a, Mutant::none, 2, 8);
+			SolverScope sc = test_scope(cfg);
+			z3::context c;
+			for (unsigned n = 0; n < 60; n++) {
+				Reached reached = random_state(rng, cfg, sc, 2 + rng() % 10, anon_ops());
+				std::optional<SymState> s = replayed_state(c, cfg, sc, reached.path);
+				ASSERT_FALSE(::testing::Test::HasFailure());
+				if (!s)
+					continue;
+				Snapshot snap = reached.runner.kernel().snapshot();
+				states++;
+				with_freed += std::any_of(snap.folios.begin(), snap.folios.end(),
+							  [](const FolioView &f) { return f.freed; });
+				with_pin += !snap.pins.empty();
+				with_queue += !snap.split_queue.empty();
+				std::string path;
+				for (const Op &op : reached.path)
+					path += "  " + format_op(op) + "\n";
+				SymTables t(*s, sc);
+				for (const NamedFormula &f : strengthening(t))
+					ASSERT_TRUE(eval_bool(ground_evaluator(), f.formula))
+						<< f.name << " is false after\n" << path << "state:\n" << dump(snap);
+			}
+		}
+	std::cout << "strengthening invariants held on " << states << " reached states (" << with_freed
+		  << " with a freed folio, " << with_pin << " with a pin, " << with_queue
+		  << " with a queued folio)\n";
+	EXPECT_GT(with_freed, states / 4);
+	EXPECT_GT(with_pin, 0u);
+	EXPECT_GT(with_queue, 0u);
 }
 
 /* The has_pinned rule concrete_state() relies on: a pin sets it, fork does not inherit it. */
