@@ -233,6 +233,8 @@ void run_query(const QueryFlags &f)
 			o.lemmas = std::string(lemmas) != "0";
 		if (const char *gather = std::getenv("FOLIOCHECK_INDUCT_GATHER_LEMMAS"))
 			o.gather_lemmas = std::string(gather) != "0";
+		if (const char *mc = std::getenv("FOLIOCHECK_INDUCT_MAPCOUNT_LEMMAS"))
+			o.mapcount_lemmas = std::string(mc) != "0";
 		if (const char *dump = std::getenv("FOLIOCHECK_INDUCT_DUMP"))
 			o.dump_dir = dump;
 		std::optional<ProofCache> cache;

@@ -167,14 +167,16 @@ std::vector<Obligation> obligations(const Query &q, const Transition &t, const S
 }
 
 /*
- * gather_lemmas - at each point of @t where a zap's mmu_gather is recorded
- * (its walk's visible points, then its flush's lemma points),
- * refcount_accounts_gathered(), queue_well_formed and scope_bounds, a
- * conjunct per obligation: facts that hold along the walk (the references
- * a zap takes off the holders are the gather's until the flush), so that
- * the end follows from the start one point at a time.
+ * gather_lemmas - at each point of @t where an mmu_gather is recorded (a
+ * zap's walk's visible points, then its flush's lemma points) and at the
+ * lemma points between fork's copies, refcount_accounts_gathered(),
+ * queue_well_formed, scope_bounds and, with @mapcounts,
+ * mapcounts_count_mappings, a conjunct per obligation: facts that hold
+ * along the walk (the references a zap takes off the holders are the
+ * gather's until the flush), so that the end follows from the start one
+ * point at a time.
  */
-std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc)
+std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc, bool mapcounts)
 {
 	std::vector<Obligation> out;
 	std::unordered_set<unsigned> seen;
@@ -185,7 +187,10 @@ std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc
 		add_obligations(out, seen, "lemma refcount = held + gathered at \"" + vp.where + "\"",
 				vp.guard, refcount_accounts_gathered(tables, vp.gathered));
 		/* the queue the walk's rmap removals fill and the flush's frees empty */
-		for (const NamedFormula &f : {scope_bounds(tables), queue_well_formed(tables)})
+		std::vector<NamedFormula> more{scope_bounds(tables), queue_well_formed(tables)};
+		if (mapcounts)
+			more.push_back(mapcounts_count_mappings(tables));
+		for (const NamedFormula &f : more)
 			add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"",
 					vp.guard, f.formula);
 	};
@@ -506,7 +511,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 				}
 			}
 			const std::vector<Obligation> helpers =
-				o.gather_lemmas ? gather_lemmas(t, sc) : std::vector<Obligation>{};
+				o.gather_lemmas ? gather_lemmas(t, sc, o.mapcount_lemmas) : std::vector<Obligation>{};
 			StepProof p = prove_step(c, facts, obs, helpers, o, budget, r.stats, stmt, window, whole);
 			if (o.on_progress)
 				o.on_progress(stmt + ": " + p.summary(obs.size(), seconds_since(t1)));

@@ -61,9 +61,17 @@ struct InductionOptions {
 	 * flush that refcount = held references + the mmu_gather's pending
 	 * ones (refcount_accounts_gathered()) and that the queue is well
 	 * formed, point by point, and add each one proved as a fact; one not
-	 * proved within the slice is left out (gather_lemmas()).
+	 * proved within the slice is left out (gather_lemmas()). The same
+	 * between fork's copies of one VA and the next (nothing gathered).
 	 */
 	bool gather_lemmas = true;
+	/*
+	 * With gather_lemmas, also mapcounts_count_mappings at each of those
+	 * points: without it the end's mapcounts (and freed_is_unreferenced,
+	 * which follows from them) had to be rebuilt from the pre-state
+	 * through the whole walk, up to 30 minutes each (docs/solver.md).
+	 */
+	bool mapcount_lemmas = true;
 	/*
 	 * Non-empty: only the concrete statements whose format_op() is listed
 	 * are asked ("exit p0"); the verdict is then about those statements

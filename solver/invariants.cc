@@ -513,6 +513,43 @@ NamedFormula queue_well_formed(SymTables &t)
 		r};
 }
 
+/*
+ * mapcounts_count_mappings - what the rmap counters say, against the page
+ * tables they count.
+ */
+NamedFormula mapcounts_count_mappings(SymTables &t)
+{
+	const SymState &s = t.state();
+	z3::context &c = s.ctx();
+	const unsigned nb = static_cast<unsigned>(s.folios[0].pages.size());
+	auto iv = [&](int64_t v) { return c.int_val(v); };
+	return {"mapcounts_count_mappings",
+	       "per page _mapcount + 1 = PTEs mapping it; _entire_mapcount + 1 = PMDs; "
+	       "_large_mapcount + 1 = their sum; _nr_pages_mapped = pages with a PTE; an "
+	       "order-0 folio has none of the large-folio counters and no PMD; for every "
+	       "folio allocated, freed ones included",
+	       for_existing_folios(t, [&](unsigned i) {
+		       const SymFolio &f = s.folios[i];
+		       std::vector<z3::expr> sum{f.entire_mapcount}, npm;
+		       z3::expr pages = c.bool_val(true);
+		       for (unsigned j = 0; j < nb; j++) {
+			       z3::expr ex = page_exists(f, j);
+			       pages = mk_and(pages, mk_implies(ex, mk_eq(f.pages[j].mapcount, t.pte(i, j))));
+			       sum.push_back(mk_ite(ex, f.pages[j].mapcount, iv(0)));
+			       npm.push_back(count_if(mk_and(ex, mk_lt(iv(0), f.pages[j].mapcount))));
+		       }
+		       z3::expr large = mk_and(mk_eq(f.entire_mapcount, t.pmd(i)),
+					       mk_and(mk_eq(f.large_mapcount, sum_of(c, sum)),
+						      mk_eq(f.nr_pages_mapped, sum_of(c, npm))));
+		       z3::expr small = mk_and(mk_and(mk_eq(f.entire_mapcount, iv(0)),
+						      mk_eq(f.large_mapcount, iv(0))),
+					       mk_and(mk_and(mk_eq(f.nr_pages_mapped, iv(0)),
+							     mk_eq(f.pincount, iv(0))),
+						      mk_eq(t.pmd(i), iv(0))));
+		       return mk_and(pages, mk_ite(folio_large(f), large, small));
+	       })};
+}
+
 std::vector<NamedFormula> strengthening(SymTables &t)
 {
 	const SymState &s = t.state();
@@ -690,32 +727,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 			       const SymFolio &f = s.folios[i];
 			       return mk_and(mk_eq(f.refcount, t.held_refs(i)), mk_lt(iv(0), f.refcount));
 		       })});
-	/* mapcounts_count_mappings */
-	out.push_back({"mapcounts_count_mappings",
-		       "per page _mapcount + 1 = PTEs mapping it; _entire_mapcount + 1 = PMDs; "
-		       "_large_mapcount + 1 = their sum; _nr_pages_mapped = pages with a PTE; an "
-		       "order-0 folio has none of the large-folio counters and no PMD; for every "
-		       "folio allocated, freed ones included",
-		       for_existing_folios(t, [&](unsigned i) {
-			       const SymFolio &f = s.folios[i];
-			       std::vector<z3::expr> sum{f.entire_mapcount}, npm;
-			       z3::expr pages = c.bool_val(true);
-			       for (unsigned j = 0; j < nb; j++) {
-				       z3::expr ex = page_exists(f, j);
-				       pages = mk_and(pages, mk_implies(ex, mk_eq(f.pages[j].mapcount, t.pte(i, j))));
-				       sum.push_back(mk_ite(ex, f.pages[j].mapcount, iv(0)));
-				       npm.push_back(count_if(mk_and(ex, mk_lt(iv(0), f.pages[j].mapcount))));
-			       }
-			       z3::expr large = mk_and(mk_eq(f.entire_mapcount, t.pmd(i)),
-						       mk_and(mk_eq(f.large_mapcount, sum_of(c, sum)),
-							      mk_eq(f.nr_pages_mapped, sum_of(c, npm))));
-			       z3::expr small = mk_and(mk_and(mk_eq(f.entire_mapcount, iv(0)),
-							      mk_eq(f.large_mapcount, iv(0))),
-						       mk_and(mk_and(mk_eq(f.nr_pages_mapped, iv(0)),
-								     mk_eq(f.pincount, iv(0))),
-							      mk_eq(t.pmd(i), iv(0))));
-			       return mk_and(pages, mk_ite(folio_large(f), large, small));
-		       })});
+	out.push_back(mapcounts_count_mappings(t));
 	/* pincount_counts_pins */
 	out.push_back({"pincount_counts_pins",
 		       "_pincount of a large folio = pages of it held by live pins (0 once freed)",

@@ -88,9 +88,10 @@ struct NamedFormula {
 
 /* The strengthening invariants, each a conjunct with its name and statement. */
 std::vector<NamedFormula> strengthening(SymTables &t);
-/* Two of them alone, for the stepping stones inside a zap (induction.cc). */
+/* Some of them alone, for the stepping stones inside a zap (induction.cc). */
 NamedFormula scope_bounds(SymTables &t);
 NamedFormula queue_well_formed(SymTables &t);
+NamedFormula mapcounts_count_mappings(SymTables &t);
 
 /*
  * refcount_accounts_gathered - refcount_accounts_holders inside a zap,

@@ -24,6 +24,16 @@ void SymKernel::visible(const z3::expr &g, const char *where, bool settled)
 		points.back().gathered = gathered_refs(gathering->pending, 0);
 }
 
+void SymKernel::lemma_point(const z3::expr &g, const char *where)
+{
+	if (!record_gather || g.is_false())
+		return;
+	lemma_points.push_back(SymVisiblePoint{g, where, true, s,
+					       gathered_refs(gathering ? gathering->pending
+								       : std::vector<SymMmuGather::Pending>{},
+							     0)});
+}
+
 std::vector<z3::expr> SymKernel::gathered_refs(const std::vector<SymMmuGather::Pending> &pending,
 					       size_t from) const
 {

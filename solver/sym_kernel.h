@@ -85,6 +85,13 @@ public:
 	unsigned nb() const { return sc.pmd_pages(); }
 
 	void visible(const z3::expr &g, const char *where, bool settled = false);
+	/*
+	 * lemma_point - with record_gather, a point no other CPU sees where
+	 * induction states refcount = held (+ gathered, inside a zap):
+	 * between fork's copies, so that the count after the copy follows
+	 * from the one before it one VA at a time.
+	 */
+	void lemma_point(const z3::expr &g, const char *where);
 	/* Per folio slot, the references @pending[@from..] hold. */
 	std::vector<z3::expr> gathered_refs(const std::vector<SymMmuGather::Pending> &pending,
 					    size_t from) const;

@@ -198,6 +198,7 @@ void SymKernel::copy_page_range(const z3::expr &g, ProcId src, ProcId dst)
 	for (unsigned b = 0; b < sc.blocks(); b++) {
 		z3::expr had_pmd = s.procs[src].pmds[b].present;
 		z3::expr fail = copy_huge_pmd(mk_and(g, had_pmd), src, dst, b);
+		lemma_point(mk_and(g, had_pmd), "copy_huge_pmd: done");
 		copy_pte_range(mk_and(g, mk_or(mk_not(had_pmd), fail)), src, dst, b);
 	}
 	visible(g, "copy_page_range: done", true);
@@ -319,6 +320,7 @@ void SymKernel::copy_pte_range(const z3::expr &g, ProcId src, ProcId dst, unsign
 		visible(shared, "copy_present_ptes: PTEs copied");
 
 		cursor = mk_ite(reached, mk_add(num(static_cast<int64_t>(a)), shared_nr), cursor);
+		lemma_point(g, "copy_pte_range: a VA copied");
 	}
 	add_rss(g);
 }

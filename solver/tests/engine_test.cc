@@ -408,7 +408,8 @@ TEST(Induction, MunmapKeepsTheRefcountInvariantObligationByObligation)
 
 /*
  * The stepping stones of a zap (gather_lemmas): refcount = held + gathered
- * references, the queue well formed, at every point of the walk and
+ * references, the queue well formed, the mapcounts counting the mappings,
+ * at every point of the walk and
  * between the flush's puts. Each must be proved: one left out would mean
  * the lemma is false somewhere, and the proofs after it lose their chain.
  * A stepping stone gets the slice and is left out without an answer, so
@@ -423,13 +424,14 @@ TEST(Induction, GatherLemmasHoldAlongAZap)
 	o.kinds = {OpKind::munmap};
 	o.statements = {"munmap p0 0x0 pages=2"};
 	o.log_checks = true;
-	size_t proved = 0, left_out = 0;
+	size_t proved = 0, left_out = 0, mapcounts = 0;
 	std::string first_left_out;
 	o.on_progress = [&](const std::string &line) {
 		if (line.find(": lemma ") == std::string::npos)
 			return;
 		if (line.find(": proved ") != std::string::npos) {
 			proved++;
+			mapcounts += line.find(": lemma mapcounts_count_mappings at ") != std::string::npos;
 		} else {
 			left_out++;
 			if (first_left_out.empty())
@@ -439,6 +441,7 @@ TEST(Induction, GatherLemmasHoldAlongAZap)
 	InductionResult r = prove_inductive(cfg, small_scope(cfg), parse_query("mapcount_le_refcount"), o);
 	EXPECT_EQ(r.verdict, Verdict::inductive) << r.broken << r.reason;
 	EXPECT_GT(proved, 100u);
+	EXPECT_GT(mapcounts, 10u);
 	EXPECT_EQ(left_out, 0u) << first_left_out;
 }
 
