@@ -61,16 +61,17 @@ public:
 	std::vector<SymVisiblePoint> points;
 	/*
 	 * Whether zaps record what their mmu_gather holds (visible()'s
-	 * gathered, lemma_points): induction's stepping stones only, so BMC
-	 * does not build them.
+	 * gathered, lemma_points) and fork records lemma_point()s between its
+	 * copies: induction's stepping stones only, so BMC does not build them.
 	 */
 	bool record_gather = false;
 	/* The zap's mmu_gather while its references are pending, for visible(). */
 	const SymMmuGather *gathering = nullptr;
 	/*
-	 * Points no other CPU sees, each with what an mmu_gather still holds,
-	 * where induction states refcount_accounts_gathered() (between the
-	 * flush's puts).
+	 * Points no other CPU sees, each with what an mmu_gather still holds
+	 * (nothing, between fork's copies), where induction states
+	 * refcount_accounts_gathered() (between the flush's puts, and
+	 * lemma_point()).
 	 */
 	std::vector<SymVisiblePoint> lemma_points;
 	std::vector<SymPageReplaced> replaced;
