@@ -167,13 +167,11 @@ std::vector<Obligation> obligations(const Query &q, const Transition &t, const S
 }
 
 /*
- * gather_lemmas - at each point of @t where an mmu_gather is recorded (a
- * zap's walk's visible points, then its flush's lemma points) and at the
- * lemma points between fork's copies, refcount_accounts_gathered(),
- * queue_well_formed, scope_bounds and, with @mapcounts,
- * mapcounts_count_mappings, a conjunct per obligation: facts that hold
- * along the walk (the references a zap takes off the holders are the
- * gather's until the flush), so that the end follows from the start one
+ * gather_lemmas - the stepping_stones() of each point of @t where
+ * references are in flight (a zap's walk's visible points, then its
+ * flush's lemma points; a split's and the shrinker's points) and of the
+ * lemma points between fork's copies, a conjunct per obligation: facts
+ * that hold along the walk, so that the end follows from the start one
  * point at a time.
  */
 std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc, bool mapcounts)
@@ -181,18 +179,9 @@ std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc
 	std::vector<Obligation> out;
 	std::unordered_set<unsigned> seen;
 	auto state_at = [&](const SymVisiblePoint &vp) {
-		if (vp.gathered.empty())
-			return;
-		SymTables tables(vp.state, sc);
-		add_obligations(out, seen, "lemma refcount = held + gathered at \"" + vp.where + "\"",
-				vp.guard, refcount_accounts_gathered(tables, vp.gathered));
-		/* the queue the walk's rmap removals fill and the flush's frees empty */
-		std::vector<NamedFormula> more{scope_bounds(tables), queue_well_formed(tables)};
-		if (mapcounts)
-			more.push_back(mapcounts_count_mappings(tables));
-		for (const NamedFormula &f : more)
-			add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"",
-					vp.guard, f.formula);
+		for (const NamedFormula &f : stepping_stones(vp, sc, mapcounts))
+			add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"", vp.guard,
+					f.formula);
 	};
 	/* a zap's flush (its lemma points) comes after its walk's visible points */
 	for (const SymVisiblePoint &vp : t.points)
@@ -420,6 +409,23 @@ void check_statements_asked(const std::vector<std::string> &asked, const std::ve
 }
 
 } // namespace
+
+std::vector<NamedFormula> stepping_stones(const SymVisiblePoint &vp, const SolverScope &sc,
+					  bool mapcounts)
+{
+	if (vp.gathered.empty())
+		return {};
+	SymTables tables(vp.state, sc);
+	std::vector<NamedFormula> out{
+		{"refcount = held + gathered", "", refcount_accounts_gathered(tables, vp.gathered)},
+		scope_bounds(tables)};
+	/* the queue the walk's rmap removals fill and the flush's frees empty */
+	if (!vp.queue_detached)
+		out.push_back(queue_well_formed(tables));
+	if (mapcounts)
+		out.push_back(mapcounts_count_mappings(tables));
+	return out;
+}
 
 InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const Query &q,
 				const InductionOptions &o)

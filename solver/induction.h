@@ -29,6 +29,7 @@
 #include "solver/bmc.h"
 #include "solver/invariants.h"
 #include "solver/proof_cache.h"
+#include "solver/transitions.h"
 
 #include <functional>
 #include <optional>
@@ -113,5 +114,18 @@ struct InductionResult {
 
 InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const Query &q,
 				const InductionOptions &o);
+
+/*
+ * stepping_stones - what induction proves at the point @vp, in order,
+ * before a statement's obligations (InductionOptions::gather_lemmas):
+ * where references are in flight (@vp.gathered: an mmu_gather's, a
+ * split's or the shrinker's own), refcount = held + those
+ * (refcount_accounts_gathered()), scope_bounds, queue_well_formed unless
+ * the shrinker holds the queue on its private list, and with @mapcounts
+ * mapcounts_count_mappings. Nothing elsewhere. True of every point the
+ * unmutated models reach (Agreement.SteppingStonesHoldAlongStatements).
+ */
+std::vector<NamedFormula> stepping_stones(const SymVisiblePoint &vp, const SolverScope &sc,
+					  bool mapcounts);
 
 } // namespace fc::solver

@@ -277,6 +277,8 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 			assign(t.pages[0].exclusive, gi, exclusive_bits[j]);
 			assign(t.lazyfree, gi, lazyfree);
 		});
+		/* the tail's own reference, which free_page_and_swap_cache() drops below */
+		own_ref_taken(gj, tid);
 		for (unsigned n = 0; n < sc.files; n++)
 			for (unsigned x = 0; x < sc.space; x++) {
 				z3::expr at = mk_and(mk_eq(mapping, num(n + 1)),
@@ -297,6 +299,8 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 			assign(h.pages[j].exclusive, gi, F());
 		}
 	});
+	/* no CPU sees the frozen folios: the unfrozen ones, none mapped yet */
+	lemma_point(gs, "__split_huge_page: folios unfrozen");
 
 	/* remap_page() -> remove_migration_ptes() */
 	for (const SymMigrationEntry &e : entries) {
@@ -311,6 +315,7 @@ z3::expr SymKernel::split_folio(const z3::expr &g, const z3::expr &fid)
 	for (unsigned j = 1; j < nb(); j++) {
 		z3::expr gj = mk_and(gs, mk_lt(num(j), nr));
 		folio_put(gj, mk_add(before_tails, num(j)));
+		own_ref_dropped(gj, mk_add(before_tails, num(j)));
 		visible(gj, "__split_huge_page: tail reference dropped");
 	}
 	return gs;
@@ -334,6 +339,7 @@ void SymKernel::deferred_split_scan(const z3::expr &g)
 		z3::expr alive = mk_lt(num(0), select(list[k], [](const SymFolio &f) { return f.refcount; }));
 		z3::expr take = mk_and(queued, alive);
 		folio_get(take, list[k]);
+		own_ref_taken(take, list[k]);
 		/* We lost race with folio_put() */
 		for_folio(mk_and(queued, mk_not(alive)), list[k], [&](unsigned i, const z3::expr &gi) {
 			assign(s.folios[i].queued, gi, F());
@@ -344,6 +350,7 @@ void SymKernel::deferred_split_scan(const z3::expr &g)
 	for (unsigned k = 0; k < sc.queue; k++)
 		assign(s.queue[k], gne, num(0));
 	assign(s.queue_len, gne, num(0));
+	queue_detached = true;
 	visible(gne, "deferred_split_scan: references taken");
 
 	std::vector<z3::expr> kept;
@@ -358,11 +365,13 @@ void SymKernel::deferred_split_scan(const z3::expr &g)
 			assign(s.folios[i].queued, gi, F());
 		});
 		folio_put(gk, list[k]);
+		own_ref_dropped(gk, list[k]);
 		visible(gk, "deferred_split_scan: reference dropped");
 	}
 	/* list_splice_tail() */
 	for (unsigned k = 0; k < sc.queue; k++)
 		split_queue_push(kept[k], list[k]);
+	queue_detached = false;
 }
 
 } // namespace fc::solver

@@ -19,19 +19,36 @@ void SymKernel::visible(const z3::expr &g, const char *where, bool settled)
 {
 	if (g.is_false())
 		return;
-	points.push_back(SymVisiblePoint{g, where, settled, s, {}});
-	if (gathering)
-		points.back().gathered = gathered_refs(gathering->pending, 0);
+	points.push_back(SymVisiblePoint{g, where, settled, s, {}, queue_detached});
+	if (gathering || !own_refs.empty())
+		points.back().gathered = in_flight_refs();
 }
 
 void SymKernel::lemma_point(const z3::expr &g, const char *where)
 {
 	if (!record_gather || g.is_false())
 		return;
-	lemma_points.push_back(SymVisiblePoint{g, where, true, s,
-					       gathered_refs(gathering ? gathering->pending
-								       : std::vector<SymMmuGather::Pending>{},
-							     0)});
+	lemma_points.push_back(SymVisiblePoint{g, where, true, s, in_flight_refs(), queue_detached});
+}
+
+std::vector<z3::expr> SymKernel::in_flight_refs() const
+{
+	std::vector<SymMmuGather::Pending> all = own_refs;
+	if (gathering)
+		all.insert(all.end(), gathering->pending.begin(), gathering->pending.end());
+	return gathered_refs(all, 0);
+}
+
+void SymKernel::own_ref_taken(const z3::expr &g, const z3::expr &fid)
+{
+	if (record_gather && !g.is_false())
+		own_refs.push_back({g, fid, num(1)});
+}
+
+void SymKernel::own_ref_dropped(const z3::expr &g, const z3::expr &fid)
+{
+	if (record_gather && !g.is_false())
+		own_refs.push_back({g, fid, num(-1)});
 }
 
 std::vector<z3::expr> SymKernel::gathered_refs(const std::vector<SymMmuGather::Pending> &pending,
@@ -79,6 +96,8 @@ void SymKernel::branch(const std::vector<z3::expr> &guards,
 		subs.emplace_back(cfg, sc, base);
 		subs.back().record_gather = record_gather;
 		subs.back().gathering = gathering;
+		subs.back().own_refs = own_refs;
+		subs.back().queue_detached = queue_detached;
 		fn(i, subs.back());
 		taken.push_back(i);
 	}
@@ -92,6 +111,7 @@ void SymKernel::branch(const std::vector<z3::expr> &guards,
 	std::vector<z3::expr *> out = s.fields();
 	for (size_t k = 0; k < out.size(); k++)
 		*out[k] = merged[k];
+	const size_t inherited = own_refs.size();
 	for (size_t n = 0; n < subs.size(); n++) {
 		const z3::expr &g = guards[taken[n]];
 		for (SymVisiblePoint &vp : subs[n].points) {
@@ -110,6 +130,12 @@ void SymKernel::branch(const std::vector<z3::expr> &guards,
 				replaced.push_back(std::move(r));
 		}
 		leave_scope(mk_and(g, subs[n].out_of_scope));
+		/* references a path took or dropped and still counts at its end */
+		for (size_t k = inherited; k < subs[n].own_refs.size(); k++) {
+			SymMmuGather::Pending e = subs[n].own_refs[k];
+			e.guard = mk_and(g, e.guard);
+			own_refs.push_back(e);
+		}
 	}
 }
 

@@ -68,6 +68,21 @@ public:
 	/* The zap's mmu_gather while its references are pending, for visible(). */
 	const SymMmuGather *gathering = nullptr;
 	/*
+	 * With record_gather, the references the statement's own code holds
+	 * and no holder counts: split_folio()'s caller's (the split
+	 * statement's, the shrinker's) and each new tail's until
+	 * __split_huge_page() drops it; a drop is a -1 entry. Inside them
+	 * refcount = held + these, which induction states at each point
+	 * (refcount_accounts_gathered()) as it does an mmu_gather's.
+	 */
+	std::vector<SymMmuGather::Pending> own_refs;
+	/*
+	 * deferred_split_scan() has moved the queue to its private list: the
+	 * folios are flagged queued but not in s.queue, so queue_well_formed
+	 * is no stepping stone there.
+	 */
+	bool queue_detached = false;
+	/*
 	 * Points no other CPU sees, each with what an mmu_gather still holds
 	 * (nothing, between fork's copies), where induction states
 	 * refcount_accounts_gathered() (between the flush's puts, and
@@ -96,6 +111,11 @@ public:
 	/* Per folio slot, the references @pending[@from..] hold. */
 	std::vector<z3::expr> gathered_refs(const std::vector<SymMmuGather::Pending> &pending,
 					    size_t from) const;
+	/* Per folio slot, the references the gather and own_refs hold now. */
+	std::vector<z3::expr> in_flight_refs() const;
+	/* own_refs: the statement's code took / dropped one reference to @fid on @g. */
+	void own_ref_taken(const z3::expr &g, const z3::expr &fid);
+	void own_ref_dropped(const z3::expr &g, const z3::expr &fid);
 	void page_replaced(const z3::expr &g, ProcId p, Va va, const z3::expr &folio,
 			   const z3::expr &page);
 	/* The path @g needs more ids / entries than the scope has. */

@@ -561,9 +561,11 @@ void apply_kind(SymKernel &k, OpKind kind, const SymOp &op, const SymState &pre)
 	case OpKind::split:
 		/* The caller's reference, as split_huge_pages_pid() takes it. */
 		k.folio_get(T, op.folio);
+		k.own_ref_taken(T, op.folio);
 		k.visible(T, "split: caller reference taken");
 		k.split_folio(T, op.folio);
 		k.folio_put(T, op.folio);
+		k.own_ref_dropped(T, op.folio);
 		break;
 	case OpKind::shrink:
 		k.deferred_split_scan(T);

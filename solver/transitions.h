@@ -91,7 +91,8 @@ Op decode_op(const Evaluator &ev, const SymOp &op, const SymState &pre, const So
 /*
  * A visible point: reached when @guard holds, with the state @state. Inside
  * a zap with an mmu_gather, @gathered[i] is the references to folio slot i
- * the gather holds for its flush (empty elsewhere).
+ * the gather holds for its flush, plus the statement's own references
+ * inside a split or the shrinker (SymKernel::own_refs; empty elsewhere).
  */
 struct SymVisiblePoint {
 	z3::expr guard;
@@ -99,6 +100,8 @@ struct SymVisiblePoint {
 	bool settled;
 	SymState state;
 	std::vector<z3::expr> gathered;
+	/* the shrinker holds the queue's folios on its private list */
+	bool queue_detached = false;
 };
 
 /* A COW or unshare fault replaced the page mapped at (@proc, @va). */

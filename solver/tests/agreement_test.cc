@@ -32,6 +32,7 @@
 #include "model/check/runner.h"
 #include "solver/encoding.h"
 #include "solver/formula.h"
+#include "solver/induction.h"
 #include "solver/invariants.h"
 #include "solver/transitions.h"
 
@@ -1234,6 +1235,72 @@ TEST(Agreement, StrengtheningInvariantsHoldOnReachedStates)
 	EXPECT_GT(with_freed, states / 4);
 	EXPECT_GT(with_pin, 0u);
 	EXPECT_GT(with_queue, 0u);
+}
+
+/*
+ * The stepping stones induction proves point by point inside a statement
+ * (stepping_stones(): refcount = held + the references in flight, the
+ * queue, the mapcounts) are true at every point the unmutated models pass:
+ * each, evaluated on the literal terms of a zap, a fork, a split or the
+ * shrinker run from a reached state, holds. A false one would only be left
+ * out by induction (a stepping stone, not an obligation), silently
+ * weakening every proof after it; this names it. The statements must reach
+ * the points where the split's and the shrinker's own references are in
+ * flight, or those are asked nothing.
+ */
+TEST(Agreement, SteppingStonesHoldAlongStatements)
+{
+	std::mt19937_64 rng(11);
+	const std::vector<OpKind> kinds = {OpKind::munmap, OpKind::exit, OpKind::fork, OpKind::split,
+					   OpKind::shrink};
+	std::map<std::string, unsigned> stones_at;  /* per point name, stones evaluated */
+	unsigned statements = 0;
+	for (Arch a : {Arch::gather, Arch::no_gather}) {
+		Config cfg = make_config(Variant::v6_12, a, Mutant::none, 2, 8);
+		SolverScope sc = test_scope(cfg);
+		z3::context c;
+		for (unsigned n = 0; n < 160; n++) {
+			Reached reached = random_state(rng, cfg, sc, 3 + rng() % 10, anon_ops());
+			std::optional<SymState> pre = replayed_state(c, cfg, sc, reached.path);
+			ASSERT_FALSE(::testing::Test::HasFailure());
+			if (!pre)
+				continue;
+			OpKind kind = kinds[rng() % kinds.size()];
+			Op op = random_op_of(rng, sc, reached.runner.kernel().snapshot(), kind);
+			Reached after = reached;
+			if (!extend(after, sc, op))
+				continue;
+			statements++;
+			Transition t = encode_transition(cfg, sc, *pre, concrete_op(c, op), {kind}, true);
+			std::string path;
+			for (const Op &o : after.path)
+				path += "  " + format_op(o) + "\n";
+			auto check = [&](const SymVisiblePoint &vp) {
+				if (!eval_bool(ground_evaluator(), vp.guard))
+					return;
+				for (const NamedFormula &f : stepping_stones(vp, sc, true)) {
+					stones_at[vp.where]++;
+					ASSERT_TRUE(eval_bool(ground_evaluator(), f.formula))
+						<< f.name << " is false at \"" << vp.where << "\" of the last of\n"
+						<< path;
+				}
+			};
+			for (const SymVisiblePoint &vp : t.points)
+				check(vp);
+			for (const SymVisiblePoint &vp : t.lemma_points)
+				check(vp);
+			ASSERT_FALSE(::testing::Test::HasFailure());
+		}
+	}
+	std::cout << "stepping stones evaluated along " << statements << " statements:";
+	for (const auto &[where, n] : stones_at)
+		std::cout << "\n  " << n << " at \"" << where << "\"";
+	std::cout << "\n";
+	for (const char *where : {"remove_migration_pte: PTE restored", "__split_huge_page: folios unfrozen",
+				  "__split_huge_page: tail reference dropped",
+				  "deferred_split_scan: reference dropped", "tlb_finish_mmu: folio_put_refs",
+				  "copy_pte_range: a VA copied"})
+		EXPECT_GT(stones_at[where], 0u) << where;
 }
 
 /* The has_pinned rule concrete_state() relies on: a pin sets it, fork does not inherit it. */
