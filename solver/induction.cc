@@ -397,15 +397,24 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 void check_statements_asked(const std::vector<std::string> &asked, const std::vector<OpKind> &kinds,
 			    const SolverScope &sc)
 {
-	std::unordered_set<std::string> known;
+	std::vector<std::string> listed;
 	for (OpKind k : kinds)
 		for (const Op &op : concrete_ops(k, sc, alphabet_has(kinds, OpKind::fault_file)))
-			known.insert(format_op(op));
-	for (const std::string &s : asked)
-		if (!known.count(s))
-			throw std::invalid_argument("--statement \"" + s +
-						    "\": no statement of the alphabet prints so (e.g. "
-						    "\"exit p0\", \"munmap p0 0x0 pages=2\")");
+			listed.push_back(format_op(op));
+	const std::unordered_set<std::string> known(listed.begin(), listed.end());
+	for (const std::string &s : asked) {
+		if (known.count(s))
+			continue;
+		/* the alphabet's own statements, so the right spelling is at hand */
+		const size_t shown = std::min<size_t>(listed.size(), 6);
+		std::string some;
+		for (size_t i = 0; i < shown; i++)
+			some += (i ? ", \"" : "\"") + listed[i] + "\"";
+		if (shown < listed.size())
+			some += ", ... (" + std::to_string(listed.size()) + " in all)";
+		throw std::invalid_argument("--statement \"" + s +
+					    "\": no statement of the alphabet prints so; it has " + some);
+	}
 }
 
 } // namespace
