@@ -227,6 +227,8 @@ void run_query(const QueryFlags &f)
 		o.log_checks = log && *log && std::string(log) != "0";
 		if (const char *slice = std::getenv("FOLIOCHECK_INDUCT_SLICE"))
 			o.slice_seconds = std::atof(slice);
+		if (const char *stone = std::getenv("FOLIOCHECK_INDUCT_STONE_SLICE"))
+			o.stone_slice_seconds = std::atof(stone);
 		if (const char *whole = std::getenv("FOLIOCHECK_INDUCT_WHOLE"))
 			o.whole_seconds = std::atof(whole);
 		if (const char *lemmas = std::getenv("FOLIOCHECK_INDUCT_LEMMAS"))

@@ -317,7 +317,8 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 		auto t0 = std::chrono::steady_clock::now();
 		z3::solver s = solver_with_lemmas();
 		s.add(helpers[i].bad);
-		z3::check_result res = stats.check(s, Budget(o.slice_seconds));
+		z3::check_result res =
+			stats.check(s, Budget(o.stone_slice_seconds > 0 ? o.stone_slice_seconds : o.slice_seconds));
 		p.checks++;
 		if (res == z3::unsat)
 			lemmas.push_back(mk_not(helpers[i].bad));

@@ -51,6 +51,13 @@ struct InductionOptions {
 	 */
 	double slice_seconds = 4;
 	/*
+	 * Seconds a stepping stone gets before it is left out (0: the slice).
+	 * A stone left out breaks the chain the later ones lean on, so a
+	 * longer one pays off where some stones are slow (fork's copies: up
+	 * to 37 s each on a loaded machine), not where many are.
+	 */
+	double stone_slice_seconds = 0;
+	/*
 	 * Seconds a statement's step gets as one question before it is split
 	 * into obligations (0: split at once).
 	 */
