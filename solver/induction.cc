@@ -313,22 +313,48 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 		return res;
 	};
 
-	for (size_t i = 0; i < helpers.size() && !budget.exhausted(); i++) {
+	/*
+	 * A stepping stone's conjuncts at one point (a run of helpers with
+	 * the same name) are asked together first: each check rebuilds the
+	 * solver from the facts and lemmas, which costs about as much as the
+	 * conjunct itself once a walk's lemmas have piled up. Without an
+	 * answer (or refuted), one by one.
+	 */
+	const double stone_slice = o.stone_slice_seconds > 0 ? o.stone_slice_seconds : o.slice_seconds;
+	auto ask_stones = [&](size_t from, size_t to) {
 		auto t0 = std::chrono::steady_clock::now();
 		z3::solver s = solver_with_lemmas();
-		s.add(helpers[i].bad);
-		z3::check_result res =
-			stats.check(s, Budget(o.stone_slice_seconds > 0 ? o.stone_slice_seconds : o.slice_seconds));
+		z3::expr bad = c.bool_val(false);
+		for (size_t i = from; i < to; i++)
+			bad = mk_or(bad, helpers[i].bad);
+		s.add(bad);
+		z3::check_result res = stats.check(s, Budget(stone_slice));
 		p.checks++;
 		if (res == z3::unsat)
-			lemmas.push_back(mk_not(helpers[i].bad));
+			for (size_t i = from; i < to; i++)
+				lemmas.push_back(mk_not(helpers[i].bad));
 		if (o.on_progress && o.log_checks) {
 			char buf[64];
 			std::snprintf(buf, sizeof(buf), " %.2f s", seconds_since(t0));
-			o.on_progress("  " + stmt + ": " + helpers[i].what + " #" + std::to_string(i) + ": " +
-				      (res == z3::unsat ? "proved" : res == z3::sat ? "false, left out" : "unknown, left out") +
+			std::string which = "#" + std::to_string(from);
+			if (to - from > 1)
+				which += "..#" + std::to_string(to - 1);
+			o.on_progress("  " + stmt + ": " + helpers[from].what + " " + which + ": " +
+				      (res == z3::unsat ? "proved" :
+				       to - from > 1	 ? (res == z3::sat ? "sat, one by one" : "unknown, one by one") :
+				       res == z3::sat	 ? "false, left out" : "unknown, left out") +
 				      buf);
 		}
+		return res;
+	};
+	for (size_t i = 0; i < helpers.size() && !budget.exhausted();) {
+		size_t end = i + 1;
+		while (end < helpers.size() && helpers[end].what == helpers[i].what)
+			end++;
+		if (end - i == 1 || ask_stones(i, end) != z3::unsat)
+			for (size_t k = i; k < end && !budget.exhausted(); k++)
+				ask_stones(k, k + 1);
+		i = end;
 	}
 
 	/*
