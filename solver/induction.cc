@@ -183,11 +183,16 @@ std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc
 			add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"", vp.guard,
 					f.formula);
 	};
-	/* a zap's flush (its lemma points) comes after its walk's visible points */
+	/* in the order the statement reached them: each stone leans on the ones before */
+	std::vector<const SymVisiblePoint *> in_order;
 	for (const SymVisiblePoint &vp : t.points)
-		state_at(vp);
+		in_order.push_back(&vp);
 	for (const SymVisiblePoint &vp : t.lemma_points)
-		state_at(vp);
+		in_order.push_back(&vp);
+	std::stable_sort(in_order.begin(), in_order.end(),
+			 [](const SymVisiblePoint *a, const SymVisiblePoint *b) { return a->seq < b->seq; });
+	for (const SymVisiblePoint *vp : in_order)
+		state_at(*vp);
 	return out;
 }
 

@@ -19,7 +19,7 @@ void SymKernel::visible(const z3::expr &g, const char *where, bool settled)
 {
 	if (g.is_false())
 		return;
-	points.push_back(SymVisiblePoint{g, where, settled, s, {}, queue_detached});
+	points.push_back(SymVisiblePoint{g, where, settled, s, {}, queue_detached, ++*point_clock});
 	if (gathering || !own_refs.empty())
 		points.back().gathered = in_flight_refs();
 }
@@ -28,7 +28,8 @@ void SymKernel::lemma_point(const z3::expr &g, const char *where)
 {
 	if (!record_gather || g.is_false())
 		return;
-	lemma_points.push_back(SymVisiblePoint{g, where, true, s, in_flight_refs(), queue_detached});
+	lemma_points.push_back(
+		SymVisiblePoint{g, where, true, s, in_flight_refs(), queue_detached, ++*point_clock});
 }
 
 std::vector<z3::expr> SymKernel::in_flight_refs() const
@@ -98,6 +99,7 @@ void SymKernel::branch(const std::vector<z3::expr> &guards,
 		subs.back().gathering = gathering;
 		subs.back().own_refs = own_refs;
 		subs.back().queue_detached = queue_detached;
+		subs.back().point_clock = point_clock;
 		fn(i, subs.back());
 		taken.push_back(i);
 	}

@@ -25,6 +25,7 @@
 #include "solver/transitions.h"
 
 #include <functional>
+#include <memory>
 
 namespace fc::solver {
 
@@ -82,6 +83,12 @@ public:
 	 * is no stepping stone there.
 	 */
 	bool queue_detached = false;
+	/*
+	 * The clock of visible and lemma points, shared with branch()'s
+	 * paths, so that induction asks the stepping stones of a split's
+	 * lemma point before those of the visible points after it.
+	 */
+	std::shared_ptr<unsigned> point_clock = std::make_shared<unsigned>(0);
 	/*
 	 * Points no other CPU sees, each with what an mmu_gather still holds
 	 * (nothing, between fork's copies), where induction states

@@ -102,6 +102,8 @@ struct SymVisiblePoint {
 	std::vector<z3::expr> gathered;
 	/* the shrinker holds the queue's folios on its private list */
 	bool queue_detached = false;
+	/* when it was reached, among the statement's visible and lemma points */
+	unsigned seq = 0;
 };
 
 /* A COW or unshare fault replaced the page mapped at (@proc, @va). */
