@@ -363,7 +363,7 @@ void SymKernel::zap_page_range(const z3::expr &g, ProcId p, const z3::expr &star
 		flushed = mk_or(flushed, e.guard);
 		if (record)
 			lemma_points.push_back(SymVisiblePoint{g, "tlb_finish_mmu: folio_put_refs", true, s,
-								gathered_refs(tlb.pending, k + 1), false,
+								gathered_refs(tlb.pending, k + 1), queue_detached,
 								++*point_clock});
 	}
 	visible(flushed, "tlb_finish_mmu: after the flush", true);

@@ -138,7 +138,8 @@ StatementCheck check_statement(const SolverScope &sc, const SymState &pre, const
  * encode_transition - @op on @pre under @cfg's variant, arch and mutant.
  * Only the kinds in @kinds are encoded (op_ok excludes the others). With
  * @record_gather, zaps record what their mmu_gather holds at each point
- * (SymVisiblePoint::gathered, Transition::lemma_points), and fork a lemma
+ * (SymVisiblePoint::gathered, Transition::lemma_points), a split and the
+ * shrinker their own references (SymKernel::own_refs), and fork a lemma
  * point between its copies (SymKernel::lemma_point()).
  */
 Transition encode_transition(const Config &cfg, const SolverScope &sc, const SymState &pre,
