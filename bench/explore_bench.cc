@@ -23,6 +23,8 @@
 #include "explore/history.h"
 #include "model/check/runner.h"
 
+#include "bench/allocator.h"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -170,5 +172,8 @@ BENCHMARK(BM_FingerprintSetInsert);
 
 } // namespace
 } // namespace fc::explore
+
+/* every run names the malloc it measured (bench/allocator.h) */
+static const bool allocator_named = fc::bench::add_allocator_context();
 
 BENCHMARK_MAIN();

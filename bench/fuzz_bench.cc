@@ -42,6 +42,8 @@
 #include "fuzz/paths.h"
 #include "fuzz/seed_corpus.h"
 
+#include "bench/allocator.h"
+
 #include <benchmark/benchmark.h>
 #include <algorithm>
 #include <chrono>
@@ -225,5 +227,8 @@ BENCHMARK(BM_FuzzCostTail_default)->Unit(benchmark::kMillisecond)->Iterations(1)
 BENCHMARK(BM_FuzzCostTail_order9)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 } // namespace
+
+/* every run names the malloc it measured (bench/allocator.h) */
+static const bool allocator_named = fc::bench::add_allocator_context();
 
 BENCHMARK_MAIN();

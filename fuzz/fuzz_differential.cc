@@ -19,6 +19,7 @@
 #include "fuzz/decoder.h"
 #include "fuzz/fuzz_config.h"
 #include "fuzz/input.h"
+#include "fuzz/malloc_name.h"
 #include "fuzz/mutator.h"
 #include "fuzz/seed_corpus.h"
 
@@ -83,14 +84,14 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 	std::fprintf(stderr,
 		     "fuzz_differential: variant=%s arch=%s mutant=%s prefault=%s pmd_order=%u "
 		     "max_order=%u "
-		     "procs=%u space=%llu max_ops=%zu check=%s\n",
+		     "procs=%u space=%llu max_ops=%zu check=%s malloc=%s\n",
 		     std::string(fc::variant_name(c.variant)).c_str(),
 		     std::string(fc::arch_name(c.arch)).c_str(),
 		     std::string(fc::mutant_name(c.mutant)).c_str(),
 		     std::string(fc::prefault_name(c.prefault)).c_str(), c.scope.pmd_order,
 		     c.scope.max_order, c.scope.max_procs,
 		     static_cast<unsigned long long>(c.scope.space_pages()), g_fc.max_ops,
-		     g_fc.runner.check_visible_points ? "every" : "ends");
+		     g_fc.runner.check_visible_points ? "every" : "ends", fc::fuzz::malloc_name());
 	/* after the config line: the seeds are encoded for that configuration */
 	if (!seeds_from.empty())
 		write_seeds(seeds_from, seeds_out);

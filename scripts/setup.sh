@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 BUILD=${FOLIOCHECK_BUILD:-build}
 PACKAGES="build-essential cmake ninja-build clang libclang-rt-14-dev libgtest-dev
-librapidcheck-dev libz3-dev libcli11-dev libbenchmark-dev"
+librapidcheck-dev libz3-dev libcli11-dev libbenchmark-dev libtcmalloc-minimal4"
 
 missing=""
 for p in $PACKAGES; do
