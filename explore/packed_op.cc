@@ -91,7 +91,7 @@ Op unpack_op(const PackedOp &p)
 	default: op.handle = p.id; break;
 	}
 	if (op.kind == OpKind::file_create || op.kind == OpKind::fault_file)
-		op.file = kExploreFile;
+		op.file = std::string(kExploreFile); /* a move: operator=(string_view) trips a GCC 12 -Wrestrict false positive */
 	op.order = p.bits & 0xf;
 	op.pmd = p.bits & kPmdBit;
 	op.write = p.bits & kWriteBit;

@@ -75,10 +75,12 @@ void update_table(PageMap<V> &dst, const TrackedMap<S> &src, Conv conv, Changed 
 			after = conv(s->second);
 		if (before == after)
 			return;
-		if (after)
-			dst.insert_or_assign(va, *after);
-		else
+		if (!after)
 			dst.erase(d);
+		else if (d != dst.end())
+			d->second = *after;
+		else
+			dst.try_emplace(va, *after);
 		changed(va, before, after);
 	};
 	if (src.all_touched()) {
