@@ -237,6 +237,8 @@ void run_query(const QueryFlags &f)
 			o.gather_lemmas = std::string(gather) != "0";
 		if (const char *mc = std::getenv("FOLIOCHECK_INDUCT_MAPCOUNT_LEMMAS"))
 			o.mapcount_lemmas = std::string(mc) != "0";
+		if (const char *tables = std::getenv("FOLIOCHECK_INDUCT_TABLE_LEMMAS"))
+			o.table_lemmas = std::string(tables) != "0";
 		if (const char *dump = std::getenv("FOLIOCHECK_INDUCT_DUMP"))
 			o.dump_dir = dump;
 		std::optional<ProofCache> cache;

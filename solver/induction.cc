@@ -174,12 +174,13 @@ std::vector<Obligation> obligations(const Query &q, const Transition &t, const S
  * that hold along the walk, so that the end follows from the start one
  * point at a time.
  */
-std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc, bool mapcounts)
+std::vector<Obligation> gather_lemmas(const Transition &t, const SolverScope &sc, bool mapcounts,
+				      bool with_tables)
 {
 	std::vector<Obligation> out;
 	std::unordered_set<unsigned> seen;
 	auto state_at = [&](const SymVisiblePoint &vp) {
-		for (const NamedFormula &f : stepping_stones(vp, sc, mapcounts))
+		for (const NamedFormula &f : stepping_stones(vp, sc, mapcounts, with_tables))
 			add_obligations(out, seen, "lemma " + f.name + " at \"" + vp.where + "\"", vp.guard,
 					f.formula);
 	};
@@ -452,7 +453,7 @@ void check_statements_asked(const std::vector<std::string> &asked, const std::ve
 } // namespace
 
 std::vector<NamedFormula> stepping_stones(const SymVisiblePoint &vp, const SolverScope &sc,
-					  bool mapcounts)
+					  bool mapcounts, bool with_tables)
 {
 	if (vp.gathered.empty())
 		return {};
@@ -465,6 +466,8 @@ std::vector<NamedFormula> stepping_stones(const SymVisiblePoint &vp, const Solve
 		out.push_back(queue_well_formed(tables));
 	if (mapcounts)
 		out.push_back(mapcounts_count_mappings(tables));
+	if (with_tables)
+		out.push_back(tables_well_formed(tables));
 	return out;
 }
 
@@ -558,7 +561,7 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
 				}
 			}
 			const std::vector<Obligation> helpers =
-				o.gather_lemmas ? gather_lemmas(t, sc, o.mapcount_lemmas) : std::vector<Obligation>{};
+				o.gather_lemmas ? gather_lemmas(t, sc, o.mapcount_lemmas, o.table_lemmas) : std::vector<Obligation>{};
 			StepProof p = prove_step(c, facts, obs, helpers, o, budget, r.stats, stmt, window, whole);
 			if (o.on_progress)
 				o.on_progress(stmt + ": " + p.summary(obs.size(), seconds_since(t1)));

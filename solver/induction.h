@@ -81,6 +81,14 @@ struct InductionOptions {
 	 */
 	bool mapcount_lemmas = true;
 	/*
+	 * With gather_lemmas, also tables_well_formed at each of those
+	 * points: the end's tables_well_formed (a PTE of the other process
+	 * still maps a live folio after this one's references are dropped; a
+	 * PTE a split restored maps a live tail) was the obligation split,
+	 * exit and long munmaps stalled on, rebuilt through the whole walk.
+	 */
+	bool table_lemmas = true;
+	/*
 	 * Non-empty: only the concrete statements whose format_op() is listed
 	 * are asked ("exit p0"); the verdict is then about those statements
 	 * alone, and a name no statement prints is std::invalid_argument.
@@ -128,11 +136,12 @@ InductionResult prove_inductive(const Config &cfg, const SolverScope &sc, const 
  * where references are in flight (@vp.gathered: an mmu_gather's, a
  * split's or the shrinker's own), refcount = held + those
  * (refcount_accounts_gathered()), scope_bounds, queue_well_formed unless
- * the shrinker holds the queue on its private list, and with @mapcounts
- * mapcounts_count_mappings. Nothing elsewhere. True of every point the
- * unmutated models reach (Agreement.SteppingStonesHoldAlongStatements).
+ * the shrinker holds the queue on its private list, with @mapcounts
+ * mapcounts_count_mappings and with @with_tables tables_well_formed. Nothing
+ * elsewhere. True of every point the unmutated models reach
+ * (Agreement.SteppingStonesHoldAlongStatements).
  */
 std::vector<NamedFormula> stepping_stones(const SymVisiblePoint &vp, const SolverScope &sc,
-					  bool mapcounts);
+					  bool mapcounts, bool with_tables);
 
 } // namespace fc::solver

@@ -550,6 +550,55 @@ NamedFormula mapcounts_count_mappings(SymTables &t)
 	       })};
 }
 
+NamedFormula tables_well_formed(SymTables &t)
+{
+	const SymState &s = t.state();
+	z3::context &c = s.ctx();
+	const unsigned nf = static_cast<unsigned>(s.folios.size());
+	const unsigned nb = static_cast<unsigned>(s.folios[0].pages.size());
+	const unsigned procs = static_cast<unsigned>(s.procs.size());
+	const unsigned space = static_cast<unsigned>(s.procs[0].ptes.size());
+	const unsigned pmd_order = slot_pmd_order(s);
+	auto in = [&](const z3::expr &x, int64_t lo, const z3::expr &hi_excl) {
+		return mk_and(mk_le(c.int_val(lo), x), mk_lt(x, hi_excl));
+	};
+	auto iv = [&](int64_t v) { return c.int_val(v); };
+	/* @fid names a live folio whose pages include @page */
+	auto names_live_page = [&](const z3::expr &fid, const z3::expr &page) {
+		z3::expr r = c.bool_val(false);
+		for (unsigned i = 0; i < nf; i++)
+			r = mk_or(r, mk_and(mk_and(fid_is(fid, i), folio_live(s, i)),
+					    in(page, 0, folio_nr_pages(s.folios[i]))));
+		return r;
+	};
+	z3::expr r = c.bool_val(true);
+	for (unsigned p = 0; p < procs; p++) {
+		const SymProc &pr = s.procs[p];
+		z3::expr live = proc_live(s, p);
+		for (unsigned a = 0; a < space; a++) {
+			const SymPte &e = pr.ptes[a];
+			r = mk_and(r, mk_implies(e.present,
+						 mk_and(live, names_live_page(e.folio, e.page))));
+		}
+		for (unsigned b = 0; b < pr.pmds.size(); b++) {
+			const SymPmd &e = pr.pmds[b];
+			z3::expr names = c.bool_val(false);
+			for (unsigned i = 0; i < nf; i++)
+				names = mk_or(names, mk_and(mk_and(fid_is(e.folio, i), folio_live(s, i)),
+							    mk_eq(s.folios[i].order, iv(pmd_order))));
+			z3::expr ok = mk_and(live, names);
+			for (unsigned a = b * nb; a < (b + 1) * nb; a++)
+				ok = mk_and(ok, mk_not(pr.ptes[a].present));
+			r = mk_and(r, mk_implies(e.present, ok));
+		}
+	}
+	return {"tables_well_formed",
+		"every PTE of a live process maps an existing page of a live folio; every PMD "
+		"maps a live pmd_order folio and no PTE lies under it; processes not created "
+		"or exited map nothing",
+		r};
+}
+
 std::vector<NamedFormula> strengthening(SymTables &t)
 {
 	const SymState &s = t.state();
@@ -599,35 +648,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 			       "and no PageAnonExclusive",
 			       r});
 	}
-	/* tables_well_formed */
-	{
-		z3::expr r = c.bool_val(true);
-		for (unsigned p = 0; p < procs; p++) {
-			const SymProc &pr = s.procs[p];
-			z3::expr live = proc_live(s, p);
-			for (unsigned a = 0; a < space; a++) {
-				const SymPte &e = pr.ptes[a];
-				r = mk_and(r, mk_implies(e.present,
-							 mk_and(live, names_live_page(e.folio, &e.page))));
-			}
-			for (unsigned b = 0; b < pr.pmds.size(); b++) {
-				const SymPmd &e = pr.pmds[b];
-				z3::expr names = c.bool_val(false);
-				for (unsigned i = 0; i < nf; i++)
-					names = mk_or(names, mk_and(mk_and(fid_is(e.folio, i), folio_live(s, i)),
-								    mk_eq(s.folios[i].order, iv(pmd_order))));
-				z3::expr ok = mk_and(live, names);
-				for (unsigned a = b * nb; a < (b + 1) * nb; a++)
-					ok = mk_and(ok, mk_not(pr.ptes[a].present));
-				r = mk_and(r, mk_implies(e.present, ok));
-			}
-		}
-		out.push_back({"tables_well_formed",
-			       "every PTE of a live process maps an existing page of a live folio; every PMD "
-			       "maps a live pmd_order folio and no PTE lies under it; processes not created "
-			       "or exited map nothing",
-			       r});
-	}
+	out.push_back(tables_well_formed(t));
 	/*
 	 * page_cache_well_formed: the files created so far hold, index by
 	 * index, live page-cache folios of the file's order that name the

@@ -90,6 +90,7 @@ struct NamedFormula {
 std::vector<NamedFormula> strengthening(SymTables &t);
 /* Some of them alone, for the stepping stones inside a zap (induction.cc). */
 NamedFormula scope_bounds(SymTables &t);
+NamedFormula tables_well_formed(SymTables &t);
 NamedFormula queue_well_formed(SymTables &t);
 NamedFormula mapcounts_count_mappings(SymTables &t);
 

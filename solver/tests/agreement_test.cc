@@ -1278,7 +1278,7 @@ TEST(Agreement, SteppingStonesHoldAlongStatements)
 			auto check = [&](const SymVisiblePoint &vp) {
 				if (!eval_bool(ground_evaluator(), vp.guard))
 					return;
-				for (const NamedFormula &f : stepping_stones(vp, sc, true)) {
+				for (const NamedFormula &f : stepping_stones(vp, sc, true, true)) {
 					stones_at[vp.where]++;
 					ASSERT_TRUE(eval_bool(ground_evaluator(), f.formula))
 						<< f.name << " is false at \"" << vp.where << "\" of the last of\n"
