@@ -25,6 +25,25 @@ z3::expr fid_anon(const SymState &s, const z3::expr &fid)
 	return a;
 }
 
+/* lo <= @x < @hi_excl */
+z3::expr in_range(const z3::expr &x, int64_t lo, const z3::expr &hi_excl)
+{
+	return mk_and(mk_le(x.ctx().int_val(lo), x), mk_lt(x, hi_excl));
+}
+
+/* @fid names a live folio whose pages include @page (when given). */
+z3::expr names_live_page(const SymState &s, const z3::expr &fid, const z3::expr *page)
+{
+	z3::expr r = s.ctx().bool_val(false);
+	for (unsigned i = 0; i < s.folios.size(); i++) {
+		z3::expr ok = mk_and(fid_is(fid, i), folio_live(s, i));
+		if (page)
+			ok = mk_and(ok, in_range(*page, 0, folio_nr_pages(s.folios[i])));
+		r = mk_or(r, ok);
+	}
+	return r;
+}
+
 } // namespace
 
 SymTables::SymTables(const SymState &s, const SolverScope &sc)
@@ -556,36 +575,20 @@ NamedFormula tables_well_formed(SymTables &t)
 	z3::context &c = s.ctx();
 	const unsigned nf = static_cast<unsigned>(s.folios.size());
 	const unsigned nb = static_cast<unsigned>(s.folios[0].pages.size());
-	const unsigned procs = static_cast<unsigned>(s.procs.size());
-	const unsigned space = static_cast<unsigned>(s.procs[0].ptes.size());
-	const unsigned pmd_order = slot_pmd_order(s);
-	auto in = [&](const z3::expr &x, int64_t lo, const z3::expr &hi_excl) {
-		return mk_and(mk_le(c.int_val(lo), x), mk_lt(x, hi_excl));
-	};
-	auto iv = [&](int64_t v) { return c.int_val(v); };
-	/* @fid names a live folio whose pages include @page */
-	auto names_live_page = [&](const z3::expr &fid, const z3::expr &page) {
-		z3::expr r = c.bool_val(false);
-		for (unsigned i = 0; i < nf; i++)
-			r = mk_or(r, mk_and(mk_and(fid_is(fid, i), folio_live(s, i)),
-					    in(page, 0, folio_nr_pages(s.folios[i]))));
-		return r;
-	};
+	const z3::expr pmd_order = c.int_val(slot_pmd_order(s));
 	z3::expr r = c.bool_val(true);
-	for (unsigned p = 0; p < procs; p++) {
+	for (unsigned p = 0; p < s.procs.size(); p++) {
 		const SymProc &pr = s.procs[p];
 		z3::expr live = proc_live(s, p);
-		for (unsigned a = 0; a < space; a++) {
-			const SymPte &e = pr.ptes[a];
+		for (const SymPte &e : pr.ptes)
 			r = mk_and(r, mk_implies(e.present,
-						 mk_and(live, names_live_page(e.folio, e.page))));
-		}
+						 mk_and(live, names_live_page(s, e.folio, &e.page))));
 		for (unsigned b = 0; b < pr.pmds.size(); b++) {
 			const SymPmd &e = pr.pmds[b];
 			z3::expr names = c.bool_val(false);
 			for (unsigned i = 0; i < nf; i++)
 				names = mk_or(names, mk_and(mk_and(fid_is(e.folio, i), folio_live(s, i)),
-							    mk_eq(s.folios[i].order, iv(pmd_order))));
+							    mk_eq(s.folios[i].order, pmd_order)));
 			z3::expr ok = mk_and(live, names);
 			for (unsigned a = b * nb; a < (b + 1) * nb; a++)
 				ok = mk_and(ok, mk_not(pr.ptes[a].present));
@@ -608,21 +611,8 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 	const unsigned procs = static_cast<unsigned>(s.procs.size());
 	const unsigned space = static_cast<unsigned>(s.procs[0].ptes.size());
 	const unsigned pmd_order = slot_pmd_order(s);
-	auto in = [&](const z3::expr &x, int64_t lo, const z3::expr &hi_excl) {
-		return mk_and(mk_le(c.int_val(lo), x), mk_lt(x, hi_excl));
-	};
+	auto in = in_range;
 	auto iv = [&](int64_t v) { return c.int_val(v); };
-	/* @fid names a live folio whose pages include @page (when given). */
-	auto names_live_page = [&](const z3::expr &fid, const z3::expr *page) {
-		z3::expr r = c.bool_val(false);
-		for (unsigned i = 0; i < nf; i++) {
-			z3::expr ok = mk_and(fid_is(fid, i), folio_live(s, i));
-			if (page)
-				ok = mk_and(ok, in(*page, 0, folio_nr_pages(s.folios[i])));
-			r = mk_or(r, ok);
-		}
-		return r;
-	};
 	std::vector<NamedFormula> out;
 
 	out.push_back(scope_bounds(t));
@@ -728,7 +718,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 				z3::expr entries = c.bool_val(true);
 				for (unsigned k = 0; k < e.folio.size(); k++)
 					entries = mk_and(entries, mk_implies(mk_lt(iv(k), e.nr),
-									     names_live_page(e.folio[k], &e.page[k])));
+									     names_live_page(s, e.folio[k], &e.page[k])));
 				r = mk_and(r, mk_implies(mk_lt(iv(h), count),
 							 mk_and(shape, mk_implies(mk_not(e.released), entries))));
 			}
