@@ -324,42 +324,63 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 	 * the same name) are asked together first: each check rebuilds the
 	 * solver from the facts and lemmas, which costs about as much as the
 	 * conjunct itself once a walk's lemmas have piled up. Without an
-	 * answer (or refuted), one by one.
+	 * answer (or refuted), in windows as the obligations are below: a
+	 * window not answered in 4x the time of the last one proved (at least
+	 * 1 s) is halved, a proved one quickly doubles the next, and a single
+	 * conjunct gets the whole stone slice before it is left out. One by
+	 * one, a point's 516 tables_well_formed conjuncts along a split took
+	 * minutes each when together they took just over the slice.
 	 */
 	const double stone_slice = o.stone_slice_seconds > 0 ? o.stone_slice_seconds : o.slice_seconds;
-	auto ask_stones = [&](size_t from, size_t to) {
+	auto ask_stones = [&](size_t from, size_t to, double seconds) {
 		auto t0 = std::chrono::steady_clock::now();
 		z3::solver s = solver_with_lemmas();
 		z3::expr bad = c.bool_val(false);
 		for (size_t i = from; i < to; i++)
 			bad = mk_or(bad, helpers[i].bad);
 		s.add(bad);
-		z3::check_result res = stats.check(s, Budget(stone_slice));
+		z3::check_result res = stats.check(s, Budget(seconds));
 		p.checks++;
 		if (res == z3::unsat)
 			for (size_t i = from; i < to; i++)
 				lemmas.push_back(mk_not(helpers[i].bad));
+		const double took = seconds_since(t0);
 		if (o.on_progress && o.log_checks) {
 			char buf[64];
-			std::snprintf(buf, sizeof(buf), " %.2f s", seconds_since(t0));
+			std::snprintf(buf, sizeof(buf), " %.2f s", took);
 			std::string which = "#" + std::to_string(from);
 			if (to - from > 1)
 				which += "..#" + std::to_string(to - 1);
 			o.on_progress("  " + stmt + ": " + helpers[from].what + " " + which + ": " +
 				      (res == z3::unsat ? "proved" :
-				       to - from > 1	 ? (res == z3::sat ? "sat, one by one" : "unknown, one by one") :
+				       to - from > 1	 ? (res == z3::sat ? "sat, halved" : "unknown, halved") :
 				       res == z3::sat	 ? "false, left out" : "unknown, left out") +
 				      buf);
 		}
-		return res;
+		return std::make_pair(res, took);
 	};
 	for (size_t i = 0; i < helpers.size() && !budget.exhausted();) {
 		size_t end = i + 1;
 		while (end < helpers.size() && helpers[end].what == helpers[i].what)
 			end++;
-		if (end - i == 1 || ask_stones(i, end) != z3::unsat)
-			for (size_t k = i; k < end && !budget.exhausted(); k++)
-				ask_stones(k, k + 1);
+		size_t w = end - i;
+		double last_proved = stone_slice;
+		for (size_t k = i; k < end && !budget.exhausted();) {
+			const size_t to = std::min(end, k + std::max<size_t>(w, 1));
+			const double slice = to - k == 1 ? stone_slice
+							 : std::min(stone_slice, std::max(1.0, 4 * last_proved));
+			auto [res, took] = ask_stones(k, to, slice);
+			if (res == z3::unsat) {
+				last_proved = took;
+				if (took < slice / 4)
+					w *= 2;
+				k = to;
+			} else if (to - k == 1) {
+				k++;
+			} else {
+				w = (to - k) / 2;
+			}
+		}
 		i = end;
 	}
 
