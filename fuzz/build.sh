@@ -17,7 +17,9 @@
 # Run by hand, or by `foliocheck fuzz` on first use, it defaults to clang++
 # with -fsanitize=fuzzer,address,undefined and OUT=build/fuzz-clang.
 # Objects are kept in $WORK and rebuilt when their source, or any header,
-# changed. JOBS sets the parallel compiles (default 2).
+# changed. JOBS sets the parallel compiles (default 2). Without a sanitizer
+# that brings its own allocator the fuzzers link tcmalloc_minimal when it is
+# installed; FOLIOCHECK_MALLOC=system keeps glibc's malloc.
 
 SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 : "${CXX:=clang++}"
