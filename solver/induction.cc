@@ -216,6 +216,18 @@ struct StepProof {
 	}
 };
 
+/*
+ * window_seconds - how long a window of @n obligations or stone conjuncts
+ * is asked before it is halved: a window answers in about the time of its
+ * hardest member, so one that takes much longer than the last window
+ * proved (@last_proved seconds) holds a hard member and is halved after 4x
+ * that time (at least 1 s); a single one gets the whole @slice.
+ */
+double window_seconds(size_t n, double slice, double last_proved)
+{
+	return n == 1 ? slice : std::min(slice, std::max(1.0, 4 * last_proved));
+}
+
 /* The obligations of @group, named for a log line. */
 std::string group_name(const std::vector<Obligation> &obs, const std::vector<size_t> &group)
 {
@@ -367,8 +379,7 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 		double last_proved = stone_slice;
 		for (size_t k = i; k < end && !budget.exhausted();) {
 			const size_t to = std::min(end, k + std::max<size_t>(w, 1));
-			const double slice = to - k == 1 ? stone_slice
-							 : std::min(stone_slice, std::max(1.0, 4 * last_proved));
+			const double slice = window_seconds(to - k, stone_slice, last_proved);
 			auto [res, took] = ask_stones(k, to, slice);
 			if (res == z3::unsat) {
 				last_proved = took;
@@ -410,15 +421,7 @@ StepProof prove_step(z3::context &c, const std::vector<z3::expr> &facts,
 			p.what = group_name(obs, g);
 			return p;
 		}
-		/*
-		 * A window answers in about the time of its hardest member, so a
-		 * window that takes much longer than the last proved one holds
-		 * a hard obligation: it is halved after 4x that time (at least
-		 * 1 s), a single obligation only after the whole slice.
-		 */
-		double slice = g.size() == 1 ? o.slice_seconds
-					     : std::min(o.slice_seconds, std::max(1.0, 4 * last_unsat));
-		z3::check_result res = ask(g, slice);
+		z3::check_result res = ask(g, window_seconds(g.size(), o.slice_seconds, last_unsat));
 		if (res == z3::sat)
 			return p;
 		if (res == z3::unsat) {

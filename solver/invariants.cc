@@ -611,7 +611,6 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 	const unsigned procs = static_cast<unsigned>(s.procs.size());
 	const unsigned space = static_cast<unsigned>(s.procs[0].ptes.size());
 	const unsigned pmd_order = slot_pmd_order(s);
-	auto in = in_range;
 	auto iv = [&](int64_t v) { return c.int_val(v); };
 	std::vector<NamedFormula> out;
 
@@ -651,7 +650,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 		for (unsigned n = 0; n < nfiles; n++) {
 			const SymFile &file = s.files[n];
 			z3::expr created = mk_lt(iv(n), s.nr_files);
-			z3::expr ok = mk_and(in(file.size, 1, iv(space + 1)), in(file.order, 0, iv(pmd_order)));
+			z3::expr ok = mk_and(in_range(file.size, 1, iv(space + 1)), in_range(file.order, 0, iv(pmd_order)));
 			for (unsigned x = 0; x < space; x++) {
 				z3::expr entry = c.bool_val(false);
 				for (unsigned i = 0; i < nf; i++) {
@@ -659,7 +658,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 					z3::expr here = mk_and(mk_and(fid_is(file.pages[x], i), folio_live(s, i)),
 							       mk_eq(f.mapping, iv(n + 1)));
 					here = mk_and(here, mk_and(mk_eq(f.order, file.order), mk_not(f.anon)));
-					here = mk_and(here, in(iv(x), 0, mk_add(f.index, folio_nr_pages(f))));
+					here = mk_and(here, in_range(iv(x), 0, mk_add(f.index, folio_nr_pages(f))));
 					entry = mk_or(entry, mk_and(here, mk_le(f.index, iv(x))));
 				}
 				ok = mk_and(ok, mk_ite(mk_lt(iv(x), file.size), entry,
@@ -676,7 +675,7 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 			for (unsigned n = 0; n < nfiles; n++) {
 				z3::expr back = mk_le(mk_add(f.index, folio_nr_pages(f)), s.files[n].size);
 				for (unsigned x = 0; x < space; x++)
-					back = mk_and(back, mk_implies(in(iv(x), 0, mk_add(f.index,
+					back = mk_and(back, mk_implies(in_range(iv(x), 0, mk_add(f.index,
 											 folio_nr_pages(f))),
 								       mk_implies(mk_le(f.index, iv(x)),
 										  fid_is(s.files[n].pages[x], i))));
@@ -692,8 +691,8 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 				z3::expr size = iv(0);
 				for (unsigned n = 0; n < nfiles; n++)
 					size = mk_ite(mk_eq(v.file, iv(n + 1)), s.files[n].size, size);
-				z3::expr file_vma = mk_and(mk_and(in(v.file, 1, mk_add(s.nr_files, iv(1))),
-								  in(v.pgoff, 0, size)),
+				z3::expr file_vma = mk_and(mk_and(in_range(v.file, 1, mk_add(s.nr_files, iv(1))),
+								  in_range(v.pgoff, 0, size)),
 							   mk_not(mk_eq(v.file, iv(0))));
 				r = mk_and(r, mk_or(mk_and(mk_eq(v.file, iv(0)), mk_not(v.shared)), file_vma));
 				r = mk_and(r, mk_implies(mk_eq(v.file, iv(0)), mk_not(v.anon_vma)));
@@ -711,8 +710,8 @@ std::vector<NamedFormula> strengthening(SymTables &t)
 		auto handles = [&](const std::vector<SymHandle> &hs, const z3::expr &count) {
 			for (unsigned h = 0; h < hs.size(); h++) {
 				const SymHandle &e = hs[h];
-				z3::expr shape = mk_and(in(e.nr, 1, iv(e.folio.size() + 1)),
-							in(e.proc, 0, s.nr_procs));
+				z3::expr shape = mk_and(in_range(e.nr, 1, iv(e.folio.size() + 1)),
+							in_range(e.proc, 0, s.nr_procs));
 				shape = mk_and(shape, mk_and(mk_le(iv(0), e.va),
 							     mk_le(mk_add(e.va, e.nr), iv(space))));
 				z3::expr entries = c.bool_val(true);
