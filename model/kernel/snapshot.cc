@@ -108,11 +108,13 @@ void update_handles(std::vector<HandleView> &out, const std::vector<KHandle> &in
 	const size_t old = out.size();
 	out.resize(in.size());
 	for (size_t i = 0; i < in.size(); i++) {
-		HandleView now = handle_view(in[i], i);
-		if (i < old && out[i] == now)
+		/* compared in place: every visible point passes here, most change no handle */
+		const KHandle &k = in[i];
+		if (i < old && out[i].id == i + 1 && out[i].proc == k.proc &&
+		    out[i].released == k.released && out[i].pages == k.pages)
 			continue;
 		d.handles.push_back({pin, i, i < old ? std::optional<HandleView>(out[i]) : std::nullopt});
-		out[i] = std::move(now);
+		out[i] = handle_view(k, i);
 	}
 }
 

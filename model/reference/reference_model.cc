@@ -262,6 +262,11 @@ void refill_handles(const std::vector<RHandle> &in, std::vector<HandleView> &out
 void ReferenceModel::State::snapshot_into(Snapshot &snap) const
 {
 	const std::vector<Holders> &all = counted_holders();
+	/* queued() of every folio from one pass over the queue, not one pass per folio */
+	static thread_local std::vector<uint8_t> on_queue;
+	on_queue.assign(folios.size(), 0);
+	for (FolioId q : split_queue)
+		on_queue[q - 1] = 1;
 
 	snap.folios.resize(folios.size());
 	for (FolioId id = 1; id <= folios.size(); id++) {
@@ -278,15 +283,13 @@ void ReferenceModel::State::snapshot_into(Snapshot &snap) const
 		v.nr_pages_mapped = derived_nr_pages_mapped(h);
 		v.pincount = derived_pincount(f, h);
 		v.maybe_pinned = derived_maybe_pinned(f, h);
-		v.queued = queued(id);
+		v.queued = on_queue[id - 1];
 		v.partially_mapped = f.partially_mapped;
 		v.lazyfree = f.lazyfree;
 		v.page_mapcount.resize(f.nr_pages());
-		v.anon_exclusive.resize(f.nr_pages());
-		for (unsigned i = 0; i < f.nr_pages(); i++) {
+		for (unsigned i = 0; i < f.nr_pages(); i++)
 			v.page_mapcount[i] = derived_page_mapcount(h, i);
-			v.anon_exclusive[i] = f.anon_exclusive[i];
-		}
+		v.anon_exclusive = f.anon_exclusive;
 	}
 
 	snap.procs.resize(procs.size());
