@@ -30,6 +30,7 @@
 
 #include "model/types.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <new>
@@ -285,7 +286,34 @@ public:
 		return true;
 	}
 
+	/*
+	 * for_each_difference - @f(key, mine, theirs) for every key where this
+	 * table and @o (of any entry type) differ: an entry in one only (the
+	 * other pointer null), or in both with @same(mine, theirs) false. Chunk
+	 * by chunk over the bitmaps, in key order. @f must not change this
+	 * table; @o it may, at the key it is given only.
+	 */
+	template <class W, class Same, class F>
+	void for_each_difference(const PageMap<W> &o, Same same, F f) const
+	{
+		const size_t n = std::max(chunks_.size(), o.chunks_.size());
+		for (size_t ci = 0; ci < n; ci++) {
+			const uint64_t a = used_word(ci), b = o.used_word(ci);
+			for (uint64_t w = a | b; w; w &= w - 1) {
+				const unsigned i = std::countr_zero(w);
+				const V *mine = (a >> i & 1) ? &chunks_[ci]->slot(i).second : nullptr;
+				const W *theirs = (b >> i & 1) ? &o.chunks_[ci]->slot(i).second : nullptr;
+				if (mine && theirs && same(*mine, *theirs))
+					continue;
+				f(Va((ci << kShift) + i), mine, theirs);
+			}
+		}
+	}
+
 private:
+	template <class>
+	friend class PageMap;
+
 	static size_t clamp(Va k) { return k >= kEnd ? kEnd - 1 : size_t(k); }
 
 	uint64_t used_word(size_t ci) const

@@ -14,6 +14,7 @@
 #include "model/check/differential.h"
 #include "model/trace.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -45,7 +46,6 @@ public:
 			out_.push_back({name, ref, kern});
 	}
 
-	void folios(const Snapshot &r, const Snapshot &k);
 	void folio(const FolioView &r, const FolioView &k);
 	void procs(const Snapshot &r, const Snapshot &k);
 	void proc(const ProcView &r, const ProcView &k);
@@ -56,21 +56,6 @@ public:
 private:
 	std::vector<Difference> &out_;
 };
-
-void Differ::folios(const Snapshot &r, const Snapshot &k)
-{
-	field("folios allocated", num(long(r.folios.size())), num(long(k.folios.size())));
-	size_t n = std::max(r.folios.size(), k.folios.size());
-	for (size_t i = 0; i < n; i++) {
-		const FolioId id = static_cast<FolioId>(i + 1);
-		if (i >= r.folios.size() || i >= k.folios.size()) {
-			field("folio " + folio_name(id), i < r.folios.size() ? "exists" : "none",
-			      i < k.folios.size() ? "exists" : "none");
-			continue;
-		}
-		folio(r.folios[i], k.folios[i]);
-	}
-}
 
 void Differ::folio(const FolioView &r, const FolioView &k)
 {
@@ -214,28 +199,15 @@ void Differ::split_queue(const Snapshot &r, const Snapshot &k)
 	field("split_queue", text(r.split_queue), text(k.split_queue));
 }
 
-/* A freed folio as an observer sees it: `freed` and `queued`, nothing else. */
-void forget_freed_counters(Snapshot &s)
-{
-	for (FolioView &f : s.folios)
-		if (f.freed) {
-			FolioView seen;
-			seen.id = f.id;
-			seen.freed = true;
-			seen.queued = f.queued;
-			f = seen;
-		}
-}
-
 /*
- * same_observables - the snapshots are equal once freed folios' counters are
- * forgotten. A Snapshot field that Differ does not know yet still shows up
- * as a divergence instead of passing silently.
+ * same_folio_observables - @r and @k look the same to an observer: a freed
+ * folio shows `freed` and `queued` only (SPEC), its other fields being what
+ * the kernel model left when the last reference went.
  */
-bool same_observables(Snapshot r, Snapshot k)
+bool same_folio_observables(const FolioView &r, const FolioView &k)
 {
-	forget_freed_counters(r);
-	forget_freed_counters(k);
+	if (r.freed || k.freed)
+		return r.freed == k.freed && r.queued == k.queued && r.id == k.id;
 	return r == k;
 }
 
@@ -243,17 +215,62 @@ bool same_observables(Snapshot r, Snapshot k)
 
 std::vector<Difference> diff_snapshots(const Snapshot &reference, const Snapshot &kernel)
 {
-	std::vector<Difference> out;
-	if (reference == kernel)
-		return out;
+	return diff_snapshots_of(reference, kernel, nullptr, nullptr);
+}
 
+std::vector<Difference> diff_snapshots_of(const Snapshot &reference, const Snapshot &kernel,
+					  const std::vector<FolioId> *folios,
+					  std::vector<FolioId> *differing)
+{
+	std::vector<Difference> out;
 	Differ d(out);
-	d.folios(reference, kernel);
-	d.procs(reference, kernel);
-	d.handles("pin", reference.pins, kernel.pins);
-	d.handles("ref", reference.refs, kernel.refs);
-	d.split_queue(reference, kernel);
-	if (out.empty() && !same_observables(reference, kernel))
+	bool differs = false;  /* observably: a row is owed */
+	if (differing)
+		differing->clear();
+
+	const size_t nr = reference.folios.size(), nk = kernel.folios.size();
+	d.field("folios allocated", num(long(nr)), num(long(nk)));
+	differs |= nr != nk;
+	auto look = [&](size_t i) {
+		const FolioId id = static_cast<FolioId>(i + 1);
+		if (i < nr && i < nk && same_folio_observables(reference.folios[i], kernel.folios[i]))
+			return;
+		differs = true;
+		if (differing)
+			differing->push_back(id);
+		if (i < nr && i < nk)
+			d.folio(reference.folios[i], kernel.folios[i]);
+		else
+			d.field("folio " + folio_name(id), i < nr ? "exists" : "none",
+				i < nk ? "exists" : "none");
+	};
+	if (folios) {
+		for (FolioId id : *folios)
+			if (id >= 1 && id <= std::max(nr, nk))
+				look(id - 1);
+	} else {
+		for (size_t i = 0; i < std::max(nr, nk); i++)
+			look(i);
+	}
+
+	if (!(reference.procs == kernel.procs)) {
+		differs = true;
+		d.procs(reference, kernel);
+	}
+	if (!(reference.pins == kernel.pins)) {
+		differs = true;
+		d.handles("pin", reference.pins, kernel.pins);
+	}
+	if (!(reference.refs == kernel.refs)) {
+		differs = true;
+		d.handles("ref", reference.refs, kernel.refs);
+	}
+	if (reference.split_queue != kernel.split_queue) {
+		differs = true;
+		d.split_queue(reference, kernel);
+	}
+	/* a Snapshot field Differ does not know yet still shows, instead of passing silently */
+	if (out.empty() && differs)
 		out.push_back({"snapshot field without a row in differential.cc", "differs",
 			       "differs"});
 	return out;

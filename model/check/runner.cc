@@ -11,6 +11,7 @@
  */
 #include "model/check/runner.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -41,6 +42,7 @@ Runner::Runner(const Runner &o)
 	  full_any_(o.full_any_), full_settled_(o.full_settled_), ended_clean_(o.ended_clean_),
 	  failed_in_step_(o.failed_in_step_), checked_(o.checked_)
 {
+	/* the copied reference model has no view: its first comparison looks at every folio */
 	kernel_.set_observer(this);
 }
 
@@ -48,7 +50,7 @@ Runner::Runner(const Runner &o)
  * Assignment is a copy that reuses this Runner's storage: the explorer
  * assigns each parent to one scratch Runner per successor, and every
  * vector, page table and Snapshot buffer here is already the right size.
- * ref_seen_ keeps its buffers for the next refill.
+ * ref_full_ keeps its buffers for the next refill.
  */
 Runner &Runner::operator=(const Runner &o)
 {
@@ -71,7 +73,8 @@ Runner &Runner::operator=(const Runner &o)
 	ended_clean_ = o.ended_clean_;
 	failed_in_step_ = o.failed_in_step_;
 	checked_ = o.checked_;
-	ref_seen_valid_ = false;
+	ref_full_valid_ = false;
+	compared_ = false;
 	kernel_.set_observer(this);
 	return *this;
 }
@@ -85,11 +88,14 @@ bool Runner::failed() const
 
 const Snapshot &Runner::reference_snapshot() const
 {
-	if (!ref_seen_valid_) {
-		ref_.snapshot_into(ref_seen_);
-		ref_seen_valid_ = true;
+	if (opts_.incremental_points &&
+	    (ref_.has_view() || seen_.folios.size() >= opts_.keep_view_from_folios))
+		return ref_.view();
+	if (!ref_full_valid_) {
+		ref_.snapshot_into(ref_full_);
+		ref_full_valid_ = true;
 	}
-	return ref_seen_;
+	return ref_full_;
 }
 
 std::optional<Value> Runner::observe(const Observable &obs, std::string *error) const
@@ -118,6 +124,7 @@ bool Runner::refresh_seen()
 {
 	const bool changed = kernel_.snapshot_update(seen_, delta_);
 	inc_.absorb(seen_, delta_);
+	kernel_changed_.insert(kernel_changed_.end(), delta_.folios.begin(), delta_.folios.end());
 	return changed;
 }
 
@@ -207,6 +214,35 @@ void Runner::on_page_replaced(const KernelModel &, const PageReplaced &r)
 }
 
 /*
+ * compare_models - the differential comparison after a step: the reference
+ * model's Snapshot against seen_. When the last step was compared too, only
+ * the folios that may differ are looked at: those the reference model's
+ * view changed, those seen_ changed, and those that differed last time
+ * (diff_snapshots_of()); otherwise, or with incremental_points off, every
+ * folio.
+ */
+std::vector<Difference> Runner::compare_models()
+{
+	const Snapshot &ref = reference_snapshot();
+	const std::vector<FolioId> *ref_changed =
+		opts_.incremental_points ? ref_.view_changes() : nullptr;
+	std::vector<Difference> diffs;
+	if (ref_changed && compared_) {
+		candidates_.assign(ref_changed->begin(), ref_changed->end());
+		candidates_.insert(candidates_.end(), kernel_changed_.begin(), kernel_changed_.end());
+		candidates_.insert(candidates_.end(), differing_.begin(), differing_.end());
+		std::sort(candidates_.begin(), candidates_.end());
+		candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+		diffs = diff_snapshots_of(ref, seen_, &candidates_, &differing_);
+	} else {
+		diffs = diff_snapshots_of(ref, seen_, nullptr, &differing_);
+	}
+	kernel_changed_.clear();
+	compared_ = true;
+	return diffs;
+}
+
+/*
  * run_expect - judge an `expect` against the kernel model. An observable that
  * names nothing (unknown folio, exited process, a freed folio asked a count)
  * is bad input: a Rejection, like any illegal statement.
@@ -273,21 +309,23 @@ StepResult Runner::step(const Op &op)
 	const size_t before = violations_.size();
 	res.note = kernel_.apply(op);
 	ref_.apply(op);
-	ref_seen_valid_ = false;
+	ref_full_valid_ = false;
 
 	refresh_seen();
 	check_step_end();
-	const Snapshot &kern = seen_;
 	checked_ = Checked{step_, true};
 
 	bool diverged = false;
 	if (opts_.differential) {
-		std::vector<Difference> diffs = diff_snapshots(reference_snapshot(), kern);
+		std::vector<Difference> diffs = compare_models();
 		if (!diffs.empty()) {
 			diverged = true;
 			if (!divergence_)
 				divergence_ = DivergenceReport{step_, std::move(diffs)};
 		}
+	} else {
+		compared_ = false;
+		kernel_changed_.clear();
 	}
 	if (violations_.size() != before || diverged)
 		res.status = StepStatus::failed;

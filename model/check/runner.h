@@ -63,13 +63,25 @@ struct RunnerOptions {
 	 * Inside a step, re-evaluate only the folios and processes changed
 	 * since the last check (IncrementalInvariants), running the full
 	 * check_invariants() at the step's first point, its first settled
-	 * point, its end, and wherever the filter sees a failure. Reports
-	 * are identical either way (tests/incremental_test.cc); off, every
-	 * point walks the whole state. FOLIOCHECK_FULL_CHECKS=1 in the
-	 * environment turns it off in every Runner of every engine, for
-	 * anyone who wants to rule the optimisation out.
+	 * point, its end, and wherever the filter sees a failure; after it,
+	 * compare only the folios either model changed (the reference
+	 * model's view(), compare_models()). Reports are identical either
+	 * way (tests/incremental_test.cc); off, every point walks the whole
+	 * state and every step builds the reference Snapshot whole and
+	 * compares every folio. FOLIOCHECK_FULL_CHECKS=1 in the environment
+	 * turns it off in every Runner of every engine, for anyone who wants
+	 * to rule the optimisation out.
 	 */
 	bool incremental_points = true;
+	/*
+	 * With incremental_points: keep the reference model's Snapshot from
+	 * step to step (ReferenceModel::view()) once the world holds this many
+	 * folios. Below that, building it whole after each step costs less
+	 * than keeping it (the fuzz target's short inputs: a view per input);
+	 * above, a step costs what it touches instead of what the world
+	 * holds (bench/runner_bench). 0: from the first step (the tests).
+	 */
+	size_t keep_view_from_folios = 64;
 };
 
 class Runner : private KernelObserver {
@@ -87,8 +99,8 @@ public:
 	const ReferenceModel &reference() const { return ref_; }
 	/*
 	 * reference_snapshot - reference().snapshot(), without building it
-	 * again: the one the last step compared the models with, or one
-	 * built on first use and kept until the next step applies.
+	 * again: the reference model's view() (kept from step to step), or
+	 * with incremental_points off one built whole after each step.
 	 */
 	const Snapshot &reference_snapshot() const;
 	const KernelModel &kernel() const { return kernel_; }
@@ -119,6 +131,7 @@ private:
 	void check_point(bool settled, const char *point);
 	void check_step_end();
 	bool check_in_full(bool settled, const char *point);
+	std::vector<Difference> compare_models();
 	StepResult run_expect(const Op &op);
 
 	Config cfg_;
@@ -157,14 +170,27 @@ private:
 	};
 	std::optional<Checked> checked_;
 	/*
-	 * The reference model's Snapshot since its last apply, if built: the
-	 * differential comparison builds it after every step, and the fuzz
-	 * decoder asks for it again to name live folios. Refilled in place
-	 * (ReferenceModel::snapshot_into()), so most steps allocate nothing
-	 * for it. Not copied with the Runner (rebuilt on demand).
+	 * With incremental_points off: the reference model's Snapshot since
+	 * its last apply, if built (refilled in place by snapshot_into()), as
+	 * every step was compared before the reference model kept a view.
+	 * Not copied with the Runner (rebuilt on demand).
 	 */
-	mutable Snapshot ref_seen_;
-	mutable bool ref_seen_valid_ = false;
+	mutable Snapshot ref_full_;
+	mutable bool ref_full_valid_ = false;
+	/*
+	 * What the comparison after a step needs to look only at folios that
+	 * may differ (compare_models()): @compared_ says the last step applied
+	 * was compared (and nothing was applied since), @differing_ lists the
+	 * folios that differed then, @kernel_changed_ the folios whose kernel
+	 * view changed since (SnapshotDelta::folios of every refresh_seen()).
+	 * With the reference model's view_changes() that covers every folio
+	 * either model changed since the last comparison; the others look as
+	 * they did then, the same in both.
+	 */
+	bool compared_ = false;
+	std::vector<FolioId> differing_;
+	std::vector<FolioId> kernel_changed_;
+	std::vector<FolioId> candidates_;  /* scratch */
 };
 
 /*

@@ -22,6 +22,7 @@ FolioId ReferenceModel::State::folio_alloc(unsigned order)
 	f.anon = true;
 	f.anon_exclusive.assign(f.nr_pages(), false);
 	folios.push_back(std::move(f));
+	write_log.note(static_cast<FolioId>(folios.size()));
 	return static_cast<FolioId>(folios.size());
 }
 
@@ -84,26 +85,36 @@ void ReferenceModel::State::rmap_removal_step(FolioId id, const std::vector<uint
 }
 
 /*
- * free_unreferenced - free every live folio no holder holds any more: it is
- * marked freed, leaves the split queue, loses partially_mapped and, as
- * free_pages_prepare() resets page flags, its AnonExclusive bits.
+ * free_folio - the last holder of @id is gone: it is marked freed, leaves
+ * the split queue, loses partially_mapped and, as free_pages_prepare()
+ * resets page flags, its AnonExclusive bits.
+ */
+void ReferenceModel::State::free_folio(FolioId id)
+{
+	RFolio &f = folio(id);
+	f.freed = true;
+	split_queue_remove(id);
+	f.anon_exclusive.assign(f.nr_pages(), false);
+}
+
+/*
+ * free_unreferenced - free_folio() every live folio no holder holds any
+ * more.
  *
  * Called once at the end of every operation rather than after each holder
  * removal: a folio with refcount 0 has no holder, so nothing later in the
  * same operation can map, pin, queue or count it, and each effect of
  * freeing commutes with the rest of the operation. Folio ids are allocated
  * by the operations themselves, never by freeing, so the naming is the same.
+ * (keep_view() does the same for the folios a statement touched.)
  */
 void ReferenceModel::State::free_unreferenced()
 {
 	const std::vector<Holders> &all = counted_holders();
 	for (FolioId id = 1; id <= folios.size(); id++) {
-		RFolio &f = folio(id);
-		if (f.freed || derived_refcount(f, all[id - 1]) != 0)
-			continue;
-		f.freed = true;
-		split_queue_remove(id);
-		f.anon_exclusive.assign(f.nr_pages(), false);
+		const RFolio &f = folios[id - 1];
+		if (!f.freed && derived_refcount(f, all[id - 1]) == 0)
+			free_folio(id);
 	}
 }
 

@@ -136,6 +136,26 @@ void ReferenceModel::State::mappings_into(FolioId f, Holders &h) const
 }
 
 /*
+ * count_holders_of - count_holders() for the folios @ids only (@marked[id -
+ * 1] set for each), into @all[id - 1]; @all's other entries are left as
+ * they were. Still one pass over every holder: what it saves is clearing
+ * and deriving from a Holders per folio of the world.
+ */
+void ReferenceModel::State::count_holders_of(const std::vector<FolioId> &ids,
+					     const std::vector<uint8_t> &marked,
+					     std::vector<Holders> &all) const
+{
+	if (all.size() < folios.size())
+		all.resize(folios.size());
+	for (FolioId id : ids)
+		clear_holders(all[id - 1], folio(id).nr_pages());
+	for_each_holder([&](FolioId id, uint32_t page, Holder kind) {
+		if (marked[id - 1])
+			add_holder(all[id - 1], page, kind);
+	});
+}
+
+/*
  * count_holders - the holders of every folio into @all, index folio id - 1.
  * @all's buffers are reused: the callers run once per statement, and
  * keep one per thread.

@@ -33,9 +33,13 @@ ReferenceModel::ReferenceModel(const Config &cfg) : s_(std::make_unique<State>()
 	s_->procs.emplace_back(); /* p0 exists at the start */
 }
 
+/* A copy has no view(): the explorer copies a model per successor and never asks. */
 ReferenceModel::ReferenceModel(const ReferenceModel &o) : s_(std::make_unique<State>(*o.s_)) {}
 
-/* Assignment reuses this model's storage (the explorer's scratch Runner). */
+/*
+ * Assignment reuses this model's storage (the explorer's scratch Runner),
+ * the view's too, which no longer describes the state.
+ */
 ReferenceModel &ReferenceModel::operator=(const ReferenceModel &o)
 {
 	if (this == &o)
@@ -44,6 +48,8 @@ ReferenceModel &ReferenceModel::operator=(const ReferenceModel &o)
 		*s_ = *o.s_;
 	else
 		s_ = std::make_unique<State>(*o.s_);
+	if (view_)
+		view_->valid = false;
 	return *this;
 }
 
@@ -64,17 +70,24 @@ std::optional<Rejection> ReferenceModel::check(const Op &op) const
 /*
  * apply - run a statement check() accepted. One it would reject is not
  * applied at all (the note says why), so a caller's mistake cannot corrupt
- * the holders. Folios left without a holder are freed at the end.
+ * the holders. Folios left without a holder are freed at the end: among
+ * the folios the statement touched, if there is a view() to keep
+ * (reference_view.cc), else among all.
  */
 std::string ReferenceModel::apply(const Op &op)
 {
 	State &s = *s_;
 	std::string note;
 
-	if (op.kind == OpKind::expect)
-		return "";
-	if (std::optional<Rejection> r = s.check(op))
-		return "not applied: " + r->message;
+	std::optional<Rejection> r;
+	if (op.kind == OpKind::expect || (r = s.check(op))) {
+		/* nothing applied: a kept view stays, and nothing in it moved */
+		if (view_ && view_->valid) {
+			view_->kept = true;
+			view_->changes.clear();
+		}
+		return r ? "not applied: " + r->message : "";
+	}
 	s.version = State::new_version();
 
 	switch (op.kind) {
@@ -152,7 +165,10 @@ std::string ReferenceModel::apply(const Op &op)
 		/* check() rejected everything else. */
 		break;
 	}
-	s.free_unreferenced();
+	if (view_ && view_->valid)
+		s.keep_view(*view_);
+	else
+		s.free_unreferenced();
 	return note;
 }
 
@@ -255,9 +271,66 @@ void refill_handles(const std::vector<RHandle> &in, std::vector<HandleView> &out
 } // namespace
 
 /*
- * snapshot_into - the observables, written over @snap: page tables and
- * handles as stored, every count derived from one count of all holders,
- * RSS from the page tables (one page per PTE, nr_pages per PMD).
+ * fill_folio_view - the observables of folio @id into @v, its counts derived
+ * from @h (its holders, all of them) and @queued.
+ */
+void ReferenceModel::State::fill_folio_view(FolioId id, const Holders &h, bool queued,
+					    FolioView &v) const
+{
+	const RFolio &f = folio(id);
+	v.id = id;
+	v.order = f.order;
+	v.anon = f.anon;
+	v.freed = f.freed;
+	v.refcount = derived_refcount(f, h);
+	v.mapcount = derived_mapcount(h);
+	v.entire_mapcount = h.pmds;
+	v.nr_pages_mapped = derived_nr_pages_mapped(h);
+	v.pincount = derived_pincount(f, h);
+	v.maybe_pinned = derived_maybe_pinned(f, h);
+	v.queued = queued;
+	v.partially_mapped = f.partially_mapped;
+	v.lazyfree = f.lazyfree;
+	v.page_mapcount.resize(f.nr_pages());
+	for (unsigned i = 0; i < f.nr_pages(); i++)
+		v.page_mapcount[i] = derived_page_mapcount(h, i);
+	v.anon_exclusive = f.anon_exclusive;
+}
+
+/* fill_proc_views - the page tables as stored, RSS from them (one page per PTE, nr_pages per PMD). */
+void ReferenceModel::State::fill_proc_views(Snapshot &snap) const
+{
+	snap.procs.resize(procs.size());
+	for (ProcId p = 0; p < procs.size(); p++) {
+		const RProc &proc = procs[p];
+		ProcView &pv = snap.procs[p];
+		pv.id = p;
+		pv.exited = proc.exited;
+		pv.rss_anon = pv.rss_file = 0;
+		refill_map(pv.ptes, proc.ptes, [&](const RPte &pte) {
+			(folio(pte.folio).anon ? pv.rss_anon : pv.rss_file) += 1;
+			return pte_view(pte);
+		});
+		refill_map(pv.swap, proc.swp, swap_pte_view);
+		refill_map(pv.pmds, proc.pmds, [&](const RPmd &pmd) {
+			(folio(pmd.folio).anon ? pv.rss_anon : pv.rss_file) +=
+				folio(pmd.folio).nr_pages();
+			return pmd_view(pmd);
+		});
+	}
+}
+
+/* fill_handle_views - the pins, the references and the queue, as stored. */
+void ReferenceModel::State::fill_handle_views(Snapshot &snap) const
+{
+	refill_handles(pins, snap.pins);
+	refill_handles(refs, snap.refs);
+	snap.split_queue.assign(split_queue.begin(), split_queue.end());
+}
+
+/*
+ * snapshot_into - the observables, written over @snap: every count derived
+ * from one count of all holders.
  */
 void ReferenceModel::State::snapshot_into(Snapshot &snap) const
 {
@@ -269,52 +342,10 @@ void ReferenceModel::State::snapshot_into(Snapshot &snap) const
 		on_queue[q - 1] = 1;
 
 	snap.folios.resize(folios.size());
-	for (FolioId id = 1; id <= folios.size(); id++) {
-		const RFolio &f = folio(id);
-		const Holders &h = all[id - 1];
-		FolioView &v = snap.folios[id - 1];
-		v.id = id;
-		v.order = f.order;
-		v.anon = f.anon;
-		v.freed = f.freed;
-		v.refcount = derived_refcount(f, h);
-		v.mapcount = derived_mapcount(h);
-		v.entire_mapcount = h.pmds;
-		v.nr_pages_mapped = derived_nr_pages_mapped(h);
-		v.pincount = derived_pincount(f, h);
-		v.maybe_pinned = derived_maybe_pinned(f, h);
-		v.queued = on_queue[id - 1];
-		v.partially_mapped = f.partially_mapped;
-		v.lazyfree = f.lazyfree;
-		v.page_mapcount.resize(f.nr_pages());
-		for (unsigned i = 0; i < f.nr_pages(); i++)
-			v.page_mapcount[i] = derived_page_mapcount(h, i);
-		v.anon_exclusive = f.anon_exclusive;
-	}
-
-	snap.procs.resize(procs.size());
-	for (ProcId p = 0; p < procs.size(); p++) {
-		const RProc &proc = procs[p];
-		ProcView &pv = snap.procs[p];
-		pv.id = p;
-		pv.exited = proc.exited;
-		pv.rss_anon = pv.rss_file = 0;
-		refill_map(pv.ptes, proc.ptes, [&](const RPte &pte) {
-			(folio(pte.folio).anon ? pv.rss_anon : pv.rss_file) += 1;
-			return PteView{pte.folio, pte.page, pte.writable, pte.young};
-		});
-		refill_map(pv.swap, proc.swp,
-			   [](const RSwp &e) { return SwapPteView{e.slot, e.exclusive}; });
-		refill_map(pv.pmds, proc.pmds, [&](const RPmd &pmd) {
-			(folio(pmd.folio).anon ? pv.rss_anon : pv.rss_file) +=
-				folio(pmd.folio).nr_pages();
-			return PmdView{pmd.folio, pmd.writable, pmd.young};
-		});
-	}
-
-	refill_handles(pins, snap.pins);
-	refill_handles(refs, snap.refs);
-	snap.split_queue.assign(split_queue.begin(), split_queue.end());
+	for (FolioId id = 1; id <= folios.size(); id++)
+		fill_folio_view(id, all[id - 1], on_queue[id - 1], snap.folios[id - 1]);
+	fill_proc_views(snap);
+	fill_handle_views(snap);
 }
 
 Snapshot ReferenceModel::State::snapshot() const

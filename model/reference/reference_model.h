@@ -52,11 +52,33 @@ public:
 	Snapshot snapshot() const;
 	/* snapshot_into - snapshot() written over @snap, reusing its storage. */
 	void snapshot_into(Snapshot &snap) const;
+
+	/*
+	 * view - snapshot(), kept from one apply() to the next: once asked
+	 * for, every apply() brings it up to date by looking only at the
+	 * folios the statement may have touched (those it wrote, and those
+	 * named by a page-table entry, handle, cache entry or queue slot that
+	 * differs from the view's), not at every folio of the world. Valid
+	 * until the next apply() or assignment; a copy of the model starts
+	 * without one, and its first view() is built whole.
+	 */
+	const Snapshot &view() const;
+	/*
+	 * view_changes - the folios (sorted by id) whose view the last
+	 * apply() may have changed, if that apply() kept the view; nullptr if
+	 * the view was built whole since (every folio may have changed).
+	 */
+	const std::vector<FolioId> *view_changes() const;
+	/* has_view - view() is being kept: asked for since the model was made or assigned. */
+	bool has_view() const;
+
 	const Config &config() const;
 
 private:
 	struct State;
+	struct View;
 	std::unique_ptr<State> s_;
+	mutable std::unique_ptr<View> view_;
 };
 
 } // namespace fc

@@ -27,6 +27,7 @@
  *   filemap.cc         files, their page cache, file faults
  *   madvise.cc         MADV_FREE and the reclaim of lazyfree folios
  *   reference_model.cc the ReferenceModel object: dispatch and snapshots
+ *   reference_view.cc  the Snapshot kept from statement to statement (view())
  */
 #pragma once
 
@@ -99,6 +100,7 @@ struct RProc {
 struct RCachedPage {
 	FolioId folio = 0;
 	uint32_t page = 0;
+	bool operator==(const RCachedPage &) const = default;
 };
 
 /* A file: its page cache holds every page, index by index. */
@@ -144,6 +146,20 @@ struct Holders {
 	explicit Holders(unsigned nr_pages = 1) : ptes(nr_pages), pins(nr_pages) {}
 };
 
+/* What an observer sees of a stored entry. */
+inline PteView pte_view(const RPte &pte)
+{
+	return PteView{pte.folio, pte.page, pte.writable, pte.young};
+}
+inline PmdView pmd_view(const RPmd &pmd)
+{
+	return PmdView{pmd.folio, pmd.writable, pmd.young};
+}
+inline SwapPteView swap_pte_view(const RSwp &e)
+{
+	return SwapPteView{e.slot, e.exclusive};
+}
+
 /* The counts of docs/semantics.md "Counts", each from the holders. */
 long derived_refcount(const RFolio &f, const Holders &h);
 long derived_mapcount(const Holders &h);
@@ -186,8 +202,44 @@ struct ReferenceModel::State {
 	Va pmd_align(Va va) const { return va & ~(pmd_nr() - 1); }
 	bool unbatched() const { return cfg.variant == Variant::unbatched; }
 
-	RFolio &folio(FolioId f) { return folios[f - 1]; }
+	/*
+	 * folio - the folio @f, for writing: logged (write_log), as every
+	 * non-const access is, so that ReferenceModel::view() knows which
+	 * folios a statement may have changed. Write a folio through this
+	 * accessor only; reads in a const member take the unlogged one.
+	 */
+	RFolio &folio(FolioId f)
+	{
+		write_log.note(f);
+		return folios[f - 1];
+	}
 	const RFolio &folio(FolioId f) const { return folios[f - 1]; }
+
+	/*
+	 * struct WriteLog - the folios accessed for writing since the view last
+	 * looked (reference_view.cc), each once. folio_alloc() notes new ones.
+	 */
+	struct WriteLog {
+		std::vector<FolioId> ids;
+		std::vector<uint8_t> has;   /* [id - 1] */
+
+		void note(FolioId f)
+		{
+			if (has.size() < f)
+				has.resize(f, 0);
+			if (!has[f - 1]) {
+				has[f - 1] = 1;
+				ids.push_back(f);
+			}
+		}
+		void clear()
+		{
+			for (FolioId f : ids)
+				has[f - 1] = 0;
+			ids.clear();
+		}
+	};
+	WriteLog write_log;
 
 	/* --- page tables --- */
 	const RPte *pte_at(ProcId p, Va va) const;
@@ -207,6 +259,8 @@ struct ReferenceModel::State {
 	void holders_into(FolioId f, Holders &h) const;
 	void mappings_into(FolioId f, Holders &h) const;
 	void count_holders(std::vector<Holders> &all) const;
+	void count_holders_of(const std::vector<FolioId> &ids, const std::vector<uint8_t> &marked,
+			      std::vector<Holders> &all) const;
 	const std::vector<Holders> &counted_holders() const;
 	long refcount(FolioId f) const { return derived_refcount(folio(f), holders_of(f)); }
 	bool maybe_dma_pinned(FolioId f) const;
@@ -217,6 +271,7 @@ struct ReferenceModel::State {
 	void split_queue_remove(FolioId f);
 	bool queued(FolioId f) const;
 	void rmap_removal_step(FolioId f, const std::vector<uint32_t> &pages);
+	void free_folio(FolioId f);
 	void free_unreferenced();
 
 	/* --- fault.cc --- */
@@ -321,6 +376,29 @@ struct ReferenceModel::State {
 
 	Snapshot snapshot() const;
 	void snapshot_into(Snapshot &snap) const;
+	void fill_folio_view(FolioId id, const Holders &h, bool queued, FolioView &v) const;
+	void fill_proc_views(Snapshot &snap) const;
+	void fill_handle_views(Snapshot &snap) const;
+
+	/* --- reference_view.cc --- */
+	void build_view(View &v) const;
+	void keep_view(View &v);
+};
+
+/*
+ * struct ReferenceModel::View - snapshot() as of the end of the last
+ * apply(), kept there by looking only at what each statement touched
+ * (reference_view.cc), with what it needs to find that: the page-cache and
+ * swap-cache entries as they were (the Snapshot does not show them).
+ */
+struct ReferenceModel::View {
+	Snapshot snap;
+	std::vector<std::vector<RCachedPage>> file_cache;  /* files[i].cache */
+	PageMap<RCachedPage> swap_cache;
+	bool valid = false;     /* all of the above describe the state as it is */
+	bool kept = false;      /* the last apply() kept it: @changes says what moved */
+	std::vector<FolioId> changes;  /* sorted: folios the last apply() may have changed */
+	std::vector<uint8_t> marked;   /* scratch, kept for its storage: [id - 1] */
 };
 
 /* Names as the trace format spells them (kept local: no parser needed). */
