@@ -124,7 +124,9 @@ bool Runner::refresh_seen()
 {
 	const bool changed = kernel_.snapshot_update(seen_, delta_);
 	inc_.absorb(seen_, delta_);
-	kernel_changed_.insert(kernel_changed_.end(), delta_.folios.begin(), delta_.folios.end());
+	if (ref_.has_view()) /* else the next comparison looks at every folio */
+		kernel_changed_.insert(kernel_changed_.end(), delta_.folios.begin(),
+				       delta_.folios.end());
 	return changed;
 }
 

@@ -22,8 +22,9 @@ FolioId ReferenceModel::State::folio_alloc(unsigned order)
 	f.anon = true;
 	f.anon_exclusive.assign(f.nr_pages(), false);
 	folios.push_back(std::move(f));
-	write_log.note(static_cast<FolioId>(folios.size()));
-	return static_cast<FolioId>(folios.size());
+	const FolioId id = static_cast<FolioId>(folios.size());
+	folio(id); /* logged: a new folio's view is new */
+	return id;
 }
 
 bool ReferenceModel::State::queued(FolioId f) const

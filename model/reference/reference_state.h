@@ -119,6 +119,8 @@ struct RFolio {
 	uint32_t file = 0;              /* page cache folio of file number + 1 */
 	bool lazyfree = false;          /* MADV_FREE: !PG_swapbacked */
 	std::vector<bool> anon_exclusive; /* PageAnonExclusive, per page */
+	/* bookkeeping, not state: in State::write_log already */
+	bool write_logged = false;
 
 	unsigned nr_pages() const { return 1u << order; }
 	bool large() const { return order > 0; }
@@ -210,36 +212,27 @@ struct ReferenceModel::State {
 	 */
 	RFolio &folio(FolioId f)
 	{
-		write_log.note(f);
-		return folios[f - 1];
+		RFolio &r = folios[f - 1];
+		if (!r.write_logged) {
+			r.write_logged = true;
+			write_log.push_back(f);
+		}
+		return r;
 	}
 	const RFolio &folio(FolioId f) const { return folios[f - 1]; }
 
 	/*
-	 * struct WriteLog - the folios accessed for writing since the view last
-	 * looked (reference_view.cc), each once. folio_alloc() notes new ones.
+	 * The folios accessed for writing since the view last looked
+	 * (reference_view.cc), each once (RFolio::write_logged); folio_alloc()
+	 * logs new ones. clear_write_log() starts it over.
 	 */
-	struct WriteLog {
-		std::vector<FolioId> ids;
-		std::vector<uint8_t> has;   /* [id - 1] */
-
-		void note(FolioId f)
-		{
-			if (has.size() < f)
-				has.resize(f, 0);
-			if (!has[f - 1]) {
-				has[f - 1] = 1;
-				ids.push_back(f);
-			}
-		}
-		void clear()
-		{
-			for (FolioId f : ids)
-				has[f - 1] = 0;
-			ids.clear();
-		}
-	};
-	WriteLog write_log;
+	std::vector<FolioId> write_log;
+	void clear_write_log()
+	{
+		for (FolioId f : write_log)
+			folios[f - 1].write_logged = false;
+		write_log.clear();
+	}
 
 	/* --- page tables --- */
 	const RPte *pte_at(ProcId p, Va va) const;

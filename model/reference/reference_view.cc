@@ -95,7 +95,7 @@ void ReferenceModel::State::keep_view(View &v)
 	};
 
 	/* the folios written or allocated */
-	for (FolioId f : write_log.ids)
+	for (FolioId f : write_log)
 		touch(f);
 	for (FolioId f = static_cast<FolioId>(v.snap.folios.size()) + 1; f <= folios.size(); f++)
 		touch(f);
@@ -200,7 +200,7 @@ void ReferenceModel::State::keep_view(View &v)
 	for (FolioId f : touched)
 		fill_folio_view(f, holders[f - 1], queued[f - 1], v.snap.folios[f - 1]);
 	fill_handle_views(v.snap);
-	write_log.clear();
+	clear_write_log();
 	v.kept = true;
 }
 
@@ -210,7 +210,7 @@ const Snapshot &ReferenceModel::view() const
 		view_ = std::make_unique<View>();
 	if (!view_->valid) {
 		s_->build_view(*view_);
-		s_->write_log.clear();
+		s_->clear_write_log();
 	}
 	return view_->snap;
 }
