@@ -7,8 +7,9 @@
  * A statement should cost what it touches. A fuzz input that reads a large
  * file into the page cache early on (`file` of 2,048 order-0 pages: 2,048
  * folios) makes every later statement of that input walk those folios
- * wherever a step is O(state) rather than O(touched), and such inputs
- * dominate the mean of BM_FuzzExecs_default_long (docs/fuzz.md, "Speed").
+ * wherever a step is O(state) rather than O(touched): the reference
+ * model's Snapshot and the differential comparison were, until they were
+ * kept from step to step (ReferenceModel::view(); docs/fuzz.md, "Speed").
  *
  *   BM_StepsBesideFile/N   a fresh Runner, `file` of N order-0 pages, then
  *                          32 anonymous faults and munmaps that never touch
