@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <utility>
 
 namespace fc {
 namespace {
@@ -242,6 +243,18 @@ std::string report(const Runner &r)
 }
 
 /*
+ * Two Runners to hold against each other: every optimisation on (the
+ * reference view kept from the first step), and every one off.
+ */
+std::pair<Runner, Runner> incremental_and_full(const Config &cfg)
+{
+	RunnerOptions incremental, full;
+	incremental.keep_view_from_folios = 0;
+	full.incremental_points = false;
+	return {Runner(cfg, incremental), Runner(cfg, full)};
+}
+
+/*
  * The reference model's view(), kept by each apply() from the folios it
  * touched, equals snapshot() after every statement: asked after every
  * one, after every third (two applies keep it unasked), and across a copy
@@ -299,10 +312,8 @@ TEST(IncrementalRunner, ComparesLikeTheFullComparisonPastDivergence)
 			cfg.scope.pmd_order = 2;
 			cfg.scope.max_order = 2;
 			cfg.scope.max_procs = 3;
-			RunnerOptions incremental, full;
-			incremental.keep_view_from_folios = 0;
-			full.incremental_points = false;
-			Runner a(cfg, incremental), b(cfg, full);
+			auto runners = incremental_and_full(cfg);
+			Runner &a = runners.first, &b = runners.second;
 			random_sequence(cfg, 700 + seed, kOps, [&](const Op &op, const ReferenceModel &) {
 				StepResult ra = a.step(op), rb = b.step(op);
 				EXPECT_EQ(ra.status, rb.status) << format_op(op);
@@ -321,10 +332,8 @@ TEST(IncrementalRunner, ReportsWhatTheFullCheckReports)
 	size_t with_violations = 0, violations = 0;
 	for (const Config &cfg : configs()) {
 		for (uint64_t seed = 1; seed <= 10; seed++) {
-			RunnerOptions incremental, full;
-			incremental.keep_view_from_folios = 0;
-			full.incremental_points = false;
-			Runner a(cfg, incremental), b(cfg, full);
+			auto runners = incremental_and_full(cfg);
+			Runner &a = runners.first, &b = runners.second;
 			random_sequence(cfg, 100 + seed, kOps, [&](const Op &op, const ReferenceModel &) {
 				StepResult ra = a.step(op), rb = b.step(op);
 				EXPECT_EQ(ra.status, rb.status);
