@@ -112,11 +112,16 @@ void ReferenceModel::State::free_folio(FolioId id)
 void ReferenceModel::State::free_unreferenced()
 {
 	const std::vector<Holders> &all = counted_holders();
-	for (FolioId id = 1; id <= folios.size(); id++) {
-		const RFolio &f = folios[id - 1];
-		if (!f.freed && derived_refcount(f, all[id - 1]) == 0)
-			free_folio(id);
-	}
+	for (FolioId id = 1; id <= folios.size(); id++)
+		free_if_unreferenced(id, all[id - 1]);
+}
+
+/* free_if_unreferenced - free_folio(@id) if it is live and @h, all its holders, hold nothing. */
+void ReferenceModel::State::free_if_unreferenced(FolioId id, const Holders &h)
+{
+	const RFolio &f = folios[id - 1];
+	if (!f.freed && derived_refcount(f, h) == 0)
+		free_folio(id);
 }
 
 } // namespace fc

@@ -265,6 +265,7 @@ struct ReferenceModel::State {
 	bool queued(FolioId f) const;
 	void rmap_removal_step(FolioId f, const std::vector<uint32_t> &pages);
 	void free_folio(FolioId f);
+	void free_if_unreferenced(FolioId f, const Holders &h);
 	void free_unreferenced();
 
 	/* --- fault.cc --- */

@@ -186,8 +186,7 @@ void ReferenceModel::State::keep_view(View &v)
 	static thread_local std::vector<Holders> holders;
 	count_holders_of(touched, marked, holders);
 	for (FolioId f : touched)
-		if (!folios[f - 1].freed && derived_refcount(folios[f - 1], holders[f - 1]) == 0)
-			free_folio(f);
+		free_if_unreferenced(f, holders[f - 1]);
 
 	/* the view of the touched folios, and the handles and the queue whole (they are few) */
 	std::sort(touched.begin(), touched.end());
